@@ -1,0 +1,223 @@
+/*
+ * host.c: memory, output, time, randomness and facts about the host.
+ * See host.h for the conventions.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <execinfo.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host/host.h"
+
+static u64 physmem_size;
+static int physmem_fd = -1;
+
+int host_physmem_create(u64 size, int *fd, void **base)
+{
+	void *p;
+	int f;
+
+	f = memfd_create("umk-physmem", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (f < 0)
+		return -errno;
+	if (ftruncate(f, size) < 0 ||
+	    fcntl(f, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		int e = errno;
+
+		close(f);
+		return -e;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+		 f, 0);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		close(f);
+		return -e;
+	}
+	physmem_fd = f;
+	physmem_size = size;
+	*fd = f;
+	*base = p;
+	return 0;
+}
+
+int host_physmem_discard(u64 off, u64 len)
+{
+	if (off > physmem_size || len > physmem_size - off)
+		return -EINVAL;
+	if (fallocate(physmem_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      off, len) < 0)
+		return -errno;
+	return 0;
+}
+
+void *host_stack_alloc(size_t size)
+{
+	char *p = mmap(NULL, size + PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	mprotect(p, PAGE_SIZE, PROT_NONE); /* guard page */
+	return p + PAGE_SIZE;
+}
+
+void host_stack_free(void *stack, size_t size)
+{
+	munmap((char *)stack - PAGE_SIZE, size + PAGE_SIZE);
+}
+
+void *host_mem_alloc(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+void *host_mem_zalloc(size_t size)
+{
+	return calloc(1, size ? size : 1);
+}
+
+void *host_mem_realloc(void *p, size_t size)
+{
+	return realloc(p, size ? size : 1);
+}
+
+void host_mem_free(void *p)
+{
+	free(p);
+}
+
+void host_log_write(const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(2, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+void host_backtrace(void)
+{
+	void *frames[64];
+	int n = backtrace(frames, 64);
+
+	backtrace_symbols_fd(frames, n, 2);
+}
+
+void host_exit(int status)
+{
+	fflush(stdout);
+	_exit(status);
+}
+
+s64 host_clock_ns(int clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+s64 host_self_cputime_ns(void)
+{
+	return host_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+}
+
+int host_getrandom(void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int host_ncpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		return CPU_COUNT(&set);
+	return (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+u64 host_total_ram(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si) < 0)
+		return 0;
+	return (u64)si.totalram * si.mem_unit;
+}
+
+uid_t host_getuid(void)
+{
+	return getuid();
+}
+
+gid_t host_getgid(void)
+{
+	return getgid();
+}
+
+u64 host_cpu_hwcap(void)
+{
+	unsigned a, b, c, d;
+
+	__asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	return d;
+}
+
+int host_get_rlimit(int resource, u64 *cur, u64 *max)
+{
+	struct rlimit r;
+
+	if (getrlimit(resource, &r) < 0)
+		return -errno;
+	*cur = r.rlim_cur == RLIM_INFINITY ? ~0ULL : r.rlim_cur;
+	*max = r.rlim_max == RLIM_INFINITY ? ~0ULL : r.rlim_max;
+	return 0;
+}
+
+bool host_privileged(void)
+{
+	cap_t caps = cap_get_proc();
+	cap_flag_value_t v;
+	bool any = false;
+
+	if (!caps)
+		return geteuid() == 0;
+	for (cap_value_t c = 0; c <= CAP_LAST_CAP && !any; c++) {
+		if (cap_get_flag(caps, c, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET)
+			any = true;
+	}
+	cap_free(caps);
+	return any;
+}

@@ -1,0 +1,29 @@
+/*
+ * Booting the guest kernel: what umk's command line hands the kernel.
+ * Types only, so umk.c can include it next to the C library.
+ */
+#ifndef UMK_BOOT_H
+#define UMK_BOOT_H
+
+#include "kernel/types.h"
+
+struct engine_ops;
+
+struct boot_params {
+	const struct engine_ops *engine;  /* which engine runs guest code */
+	const char *root;                 /* host directory of the root fs */
+	u64 memory;                       /* bytes of guest physical memory */
+	int cpus;                         /* guest CPUs; 0: the host's */
+	bool strace;                      /* trace guest system calls */
+	char **argv;                      /* the first program and its args */
+	char **envp;                      /* its environment */
+};
+
+/*
+ * Build the machine and run the guest until its first process is gone.
+ * Returns that process's wait status (exit << 8, or the signal), or -1
+ * when the machine could not be built (a message has been printed).
+ */
+int kernel_main(const struct boot_params *bp);
+
+#endif

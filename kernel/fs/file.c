@@ -1,0 +1,376 @@
+/*
+ * Open files: creating descriptions from paths (vfs_open, with the
+ * checks and errno of Linux's open), reading and writing through the
+ * file operations, and the character-device table.
+ */
+#include "kernel/kernel.h"
+#include "kernel/task.h"
+#include "kernel/uaccess.h"
+#include "kernel/fs/vfs.h"
+
+static struct mount *anon_mnt;
+
+/* ---- descriptions ---- */
+
+static unsigned fmode_of(unsigned flags)
+{
+	if (flags & O_PATH)
+		return FMODE_PATH;
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY: return FMODE_READ;
+	case O_WRONLY: return FMODE_WRITE;
+	case O_RDWR: return FMODE_READ | FMODE_WRITE;
+	default: return 0; /* 3: ioctl only */
+	}
+}
+
+struct file *file_alloc(const struct path *path, unsigned flags)
+{
+	struct file *f = kzalloc(sizeof(*f));
+
+	f->refcount = 1;
+	f->path = *path;
+	path_get(path);
+	f->f_inode = path->dentry->inode;
+	inode_get(f->f_inode);
+	f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	f->f_mode = fmode_of(flags);
+	if (!(flags & O_PATH) && (S_ISREG(f->f_inode->mode) ||
+				  S_ISDIR(f->f_inode->mode) ||
+				  S_ISCHR(f->f_inode->mode)))
+		f->f_mode |= FMODE_LSEEK | FMODE_PREAD;
+	if (!(flags & O_PATH))
+		f->fop = f->f_inode->fop;
+	return f;
+}
+
+void file_get(struct file *f)
+{
+	f->refcount++;
+}
+
+void file_put(struct file *f)
+{
+	if (!f || --f->refcount)
+		return;
+	if (f->fop && f->fop->release)
+		f->fop->release(f);
+	path_put(&f->path);
+	inode_put(f->f_inode);
+	kfree(f->dir_snap);
+	kfree(f);
+}
+
+static const struct inode_ops anon_iops;
+
+/* Files with no name in the tree live under an invisible mount. */
+struct file *file_anon(struct inode *inode, unsigned flags)
+{
+	struct dentry *d;
+	struct path p;
+	struct file *f;
+
+	if (!anon_mnt) {
+		struct super_block *sb = sb_alloc("anon_inodefs", NULL);
+		struct inode *root = inode_alloc(sb);
+
+		root->mode = S_IFDIR | 0700;
+		root->iop = &anon_iops;
+		sb->root = dentry_alloc_root(sb, root);
+		anon_mnt = kzalloc(sizeof(*anon_mnt));
+		anon_mnt->sb = sb;
+		anon_mnt->root = sb->root;
+		anon_mnt->mountpoint = sb->root;
+		anon_mnt->parent = anon_mnt;
+		anon_mnt->refcount = 1;
+	}
+	inode_get(inode);
+	d = d_alloc_detached(anon_mnt->root, "anon", inode);
+	p.mnt = anon_mnt;
+	p.dentry = d;
+	f = file_alloc(&p, flags);
+	dput(d);
+	return f;
+}
+
+/* ---- attributes ---- */
+
+int vfs_getattr(struct inode *inode, struct kstat *st)
+{
+	int rc;
+
+	if (inode->iop && inode->iop->getattr) {
+		rc = inode->iop->getattr(inode);
+		if (rc < 0)
+			return rc;
+	}
+	st->dev = inode->sb->dev;
+	st->ino = inode->ino;
+	st->nlink = inode->nlink;
+	st->rdev = inode->rdev;
+	st->mode = inode->mode;
+	st->uid = inode->uid;
+	st->gid = inode->gid;
+	st->size = inode->size;
+	st->blksize = 4096;
+	st->blocks = inode->blocks ? inode->blocks
+				   : (inode->size + 511) / 512;
+	st->atime = inode->atime;
+	st->mtime = inode->mtime;
+	st->ctime = inode->ctime;
+	return 0;
+}
+
+int vfs_setattr(struct task *t, const struct path *p, struct iattr *attr)
+{
+	struct inode *inode = p->dentry->inode;
+
+	if (path_readonly(p))
+		return -EROFS;
+	if (!inode->iop || !inode->iop->setattr)
+		return -EPERM;
+	(void)t;
+	return inode->iop->setattr(inode, attr);
+}
+
+/* ---- open ---- */
+
+static int may_open(struct task *t, const struct path *p, int flags)
+{
+	struct inode *inode = p->dentry->inode;
+	int acc = flags & O_ACCMODE, mask = 0;
+
+	if (S_ISLNK(inode->mode))
+		return -ELOOP;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(inode->mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EISDIR;
+	if (S_ISSOCK(inode->mode) || S_ISBLK(inode->mode))
+		return -ENXIO;
+	if ((S_ISCHR(inode->mode) || S_ISBLK(inode->mode)) &&
+	    (p->mnt->flags & MNT_NODEV))
+		return -EACCES;
+	if (acc == O_RDONLY || acc == O_RDWR || acc == 3)
+		mask |= MAY_READ;
+	if (acc == O_WRONLY || acc == O_RDWR || acc == 3 || (flags & O_TRUNC))
+		mask |= MAY_WRITE;
+	if ((mask & MAY_WRITE) && (S_ISREG(inode->mode) || S_ISDIR(inode->mode)) &&
+	    path_readonly(p))
+		return -EROFS;
+	return inode_permission(t, inode, mask);
+}
+
+/* O_CREAT: find or make the last component of nd's parent. */
+static int open_create(struct task *t, struct nameidata *nd, int flags,
+		       mode_t mode, struct path *out, bool *created)
+{
+	struct inode *dir = nd->path.dentry->inode, *inode;
+	int rc;
+
+	if (nd->last_type != LAST_NORM || nd->trailing_slash)
+		return -EISDIR;
+	rc = lookup_one(&nd->path, nd->last, out);
+	if (rc < 0)
+		return rc;
+	if (out->dentry->inode) {
+		if (!(flags & O_EXCL))
+			return 0;
+		path_put(out);
+		return -EEXIST;
+	}
+	rc = inode_permission(t, dir, MAY_WRITE | MAY_EXEC);
+	if (rc == 0 && path_readonly(&nd->path))
+		rc = -EROFS;
+	if (rc == 0 && !dir->iop->mknod)
+		rc = -EACCES;
+	if (rc == 0)
+		rc = dir->iop->mknod(dir, nd->last,
+				     S_IFREG | (mode & ~t->fs->umask & 07777), 0,
+				     &inode);
+	if (rc < 0) {
+		path_put(out);
+		return rc;
+	}
+	out->dentry->inode = inode;
+	*created = true;
+	return 0;
+}
+
+int vfs_open(struct task *t, int dirfd, const char *name, int flags,
+	     mode_t mode, struct file **out)
+{
+	unsigned lookup = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	struct nameidata nd;
+	bool created = false;
+	struct path p;
+	struct file *f;
+	int rc;
+
+	if (flags & __O_TMPFILE)
+		return -EOPNOTSUPP;
+	if (flags & O_DIRECTORY)
+		lookup |= LOOKUP_DIRECTORY;
+	if ((flags & O_CREAT) && !(flags & O_PATH)) {
+		rc = path_walk(t, dirfd, name, LOOKUP_PARENT, &nd);
+		if (rc < 0)
+			return rc;
+		rc = open_create(t, &nd, flags, mode, &p, &created);
+		path_put(&nd.path);
+		if (rc < 0)
+			return rc;
+		if (S_ISLNK(p.dentry->inode->mode) && !(flags & O_NOFOLLOW)) {
+			path_put(&p);
+			rc = path_walk(t, dirfd, name, lookup, &nd);
+			if (rc < 0)
+				return rc;
+			p = nd.path;
+		}
+		if (S_ISDIR(p.dentry->inode->mode)) {
+			path_put(&p);
+			return -EISDIR;
+		}
+	} else {
+		rc = path_walk(t, dirfd, name, lookup, &nd);
+		if (rc < 0)
+			return rc;
+		p = nd.path;
+	}
+	if (flags & O_PATH) {
+		*out = file_alloc(&p, flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW));
+		path_put(&p);
+		return 0;
+	}
+	rc = created ? 0 : may_open(t, &p, flags);
+	if (rc == 0 && !p.dentry->inode->fop)
+		rc = -ENXIO;
+	if (rc < 0) {
+		path_put(&p);
+		return rc;
+	}
+	f = file_alloc(&p, flags);
+	path_put(&p);
+	if (f->fop->open) {
+		rc = f->fop->open(f->f_inode, f);
+		if (rc < 0) {
+			f->fop = NULL; /* no release for what never opened */
+			file_put(f);
+			return rc;
+		}
+	}
+	if ((flags & O_TRUNC) && !created && S_ISREG(f->f_inode->mode) &&
+	    (f->f_mode & FMODE_WRITE)) {
+		struct iattr a = { .valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME };
+
+		a.mtime.tv_nsec = UTIME_NOW;
+		rc = f->fop->truncate ? f->fop->truncate(f, 0)
+				      : vfs_setattr(t, &f->path, &a);
+		if (rc < 0) {
+			file_put(f);
+			return rc;
+		}
+	}
+	*out = f;
+	return 0;
+}
+
+/* ---- I/O ---- */
+
+ssize_t vfs_read(struct file *f, struct iov_iter *it, u64 *pos)
+{
+	if (!(f->f_mode & FMODE_READ))
+		return -EBADF;
+	if (S_ISDIR(f->f_inode->mode))
+		return -EISDIR;
+	if (!f->fop || !f->fop->read)
+		return -EINVAL;
+	if (!it->count)
+		return 0;
+	return f->fop->read(f, it, pos);
+}
+
+ssize_t vfs_write(struct file *f, struct iov_iter *it, u64 *pos)
+{
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (!f->fop || !f->fop->write)
+		return -EINVAL;
+	return f->fop->write(f, it, pos);
+}
+
+ssize_t kernel_read(struct file *f, void *buf, size_t len, u64 pos)
+{
+	struct iov_iter it;
+
+	if (!f->fop || !f->fop->read)
+		return -EINVAL;
+	iter_kernel(&it, buf, len);
+	return f->fop->read(f, &it, &pos);
+}
+
+s64 generic_llseek(struct file *f, s64 off, int whence)
+{
+	s64 size = (s64)f->f_inode->size, base;
+
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (s64)f->pos; break;
+	case SEEK_END: base = size; break;
+	case SEEK_DATA:
+		if (off < 0 || off >= size)
+			return -ENXIO;
+		return f->pos = off;
+	case SEEK_HOLE:
+		if (off < 0 || off >= size)
+			return -ENXIO;
+		return f->pos = size;
+	default:
+		return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->pos = base + off;
+	if (whence == SEEK_SET && off == 0 && f->dir_snap) {
+		kfree(f->dir_snap);
+		f->dir_snap = NULL;
+	}
+	return (s64)f->pos;
+}
+
+/* ---- character devices ---- */
+
+#define MAX_CHRDEV 32
+static const struct chrdev *chrdevs[MAX_CHRDEV];
+static int nchrdevs;
+
+void chrdev_register(const struct chrdev *dev)
+{
+	BUG_ON(nchrdevs == MAX_CHRDEV);
+	chrdevs[nchrdevs++] = dev;
+}
+
+const struct chrdev *chrdev_find(u64 rdev)
+{
+	for (int i = 0; i < nchrdevs; i++)
+		if (chrdevs[i]->major == dev_major(rdev) &&
+		    chrdevs[i]->minor == dev_minor(rdev))
+			return chrdevs[i];
+	return NULL;
+}
+
+/* A device node: swap in the driver's operations at open. */
+static int chrdev_open(struct inode *inode, struct file *f)
+{
+	const struct chrdev *dev = chrdev_find(inode->rdev);
+
+	if (!dev)
+		return -ENXIO;
+	f->fop = dev->fop;
+	if (f->fop->open)
+		return f->fop->open(inode, f);
+	return 0;
+}
+
+const struct file_ops chrdev_fops = {
+	.open = chrdev_open,
+};

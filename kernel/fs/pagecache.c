@@ -1,0 +1,176 @@
+/*
+ * The page cache: file pages in physical memory, so that read(), mmap
+ * and exec all see the same frames on every engine.  Host-backed
+ * files fill pages with their readpages operation; files that live in
+ * memory (tmpfs) use the cache as their storage and read holes as
+ * zeroes.
+ */
+#include "kernel/kernel.h"
+#include "kernel/uaccess.h"
+#include "kernel/fs/vfs.h"
+#include "kernel/time.h"
+#include "kernel/abi/time.h"
+
+#define FILL_MAX 64
+
+static u64 size_pages(const struct inode *inode)
+{
+	return (inode->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+int pagecache_fill(struct inode *inode, u64 index, u64 n)
+{
+	u64 end = MIN(index + n, size_pages(inode));
+	phys_t frames[FILL_MAX];
+
+	if (index >= end)
+		return index >= size_pages(inode) ? -ENXIO : 0;
+	if (!inode->iop || !inode->iop->readpages)
+		return 0; /* memory-backed: nothing to read */
+	while (index < end) {
+		u64 run = 0;
+		int rc;
+
+		while (index < end && pagemap_get(&inode->pages, index))
+			index++;
+		while (index + run < end && run < FILL_MAX &&
+		       !pagemap_get(&inode->pages, index + run)) {
+			frames[run] = frame_alloc(0);
+			if (PHYS_ERR(frames[run]))
+				break;
+			run++;
+		}
+		if (!run)
+			return index < end ? -ENOMEM : 0;
+		rc = inode->iop->readpages(inode, index, run, frames);
+		for (u64 i = 0; i < run; i++) {
+			if (rc < 0 || pagemap_set(&inode->pages, index + i,
+						   frames[i]) < 0)
+				frame_put(frames[i]);
+		}
+		if (rc < 0)
+			return rc;
+		index += run;
+	}
+	return 0;
+}
+
+phys_t pagecache_get(struct inode *inode, u64 index)
+{
+	phys_t p = pagemap_get(&inode->pages, index);
+	int rc;
+
+	if (!p) {
+		if (index >= size_pages(inode))
+			return (phys_t)-ENXIO;
+		if (inode->iop && inode->iop->readpages) {
+			rc = pagecache_fill(inode, index, 1);
+			if (rc < 0)
+				return (phys_t)(s64)rc;
+			p = pagemap_get(&inode->pages, index);
+			if (!p)
+				return (phys_t)-EIO;
+		} else {
+			p = frame_alloc(FRAME_ZERO);
+			if (PHYS_ERR(p))
+				return (phys_t)-ENOMEM;
+			if (pagemap_set(&inode->pages, index, p) < 0) {
+				frame_put(p);
+				return (phys_t)-ENOMEM;
+			}
+		}
+	}
+	frame_get(p);
+	return p;
+}
+
+ssize_t pagecache_read(struct file *f, struct iov_iter *it, u64 *pos)
+{
+	struct inode *inode = f->f_inode;
+	size_t done = 0;
+
+	while (it->count && *pos < inode->size) {
+		u64 index = *pos >> PAGE_SHIFT, off = *pos & ~PAGE_MASK;
+		size_t chunk = MIN(PAGE_SIZE - off, inode->size - *pos);
+		phys_t p = pagemap_get(&inode->pages, index);
+		static const char zeroes[PAGE_SIZE];
+		size_t n;
+
+		chunk = MIN(chunk, it->count);
+		n = copy_to_iter(p ? (char *)phys_to_kva(p) + off : zeroes, chunk,
+				 it);
+		done += n;
+		*pos += n;
+		if (n < chunk)
+			return done ? (ssize_t)done : -EFAULT;
+	}
+	return done;
+}
+
+static void touch_mtime(struct inode *inode)
+{
+	s64 now = ktime_real();
+
+	inode->mtime.tv_sec = now / NSEC_PER_SEC;
+	inode->mtime.tv_nsec = now % NSEC_PER_SEC;
+	inode->ctime = inode->mtime;
+}
+
+ssize_t pagecache_write(struct file *f, struct iov_iter *it, u64 *pos)
+{
+	struct inode *inode = f->f_inode;
+	size_t done = 0;
+
+	if (f->f_flags & O_APPEND)
+		*pos = inode->size;
+	if (*pos > (u64)INT64_MAX - it->count)
+		return -EFBIG;
+	while (it->count) {
+		u64 index = *pos >> PAGE_SHIFT, off = *pos & ~PAGE_MASK;
+		size_t chunk = MIN(PAGE_SIZE - off, it->count), n;
+		phys_t p = pagemap_get(&inode->pages, index);
+
+		if (!p) {
+			p = frame_alloc(FRAME_ZERO);
+			if (PHYS_ERR(p) || pagemap_set(&inode->pages, index, p) < 0) {
+				if (!PHYS_ERR(p))
+					frame_put(p);
+				if (done)
+					break;
+				return -ENOSPC;
+			}
+		}
+		n = copy_from_iter((char *)phys_to_kva(p) + off, chunk, it);
+		done += n;
+		*pos += n;
+		if (*pos > inode->size)
+			inode->size = *pos;
+		if (n < chunk) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+	}
+	if (done)
+		touch_mtime(inode);
+	inode->blocks = inode->pages.npages * (PAGE_SIZE / 512);
+	return done;
+}
+
+int pagecache_truncate(struct inode *inode, u64 size)
+{
+	u64 keep = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	pagemap_truncate(&inode->pages, keep);
+	if (size & ~PAGE_MASK) {
+		phys_t p = pagemap_get(&inode->pages, size >> PAGE_SHIFT);
+
+		if (p)
+			memset((char *)phys_to_kva(p) + (size & ~PAGE_MASK), 0,
+			       PAGE_SIZE - (size & ~PAGE_MASK));
+	}
+	inode->size = size;
+	inode->blocks = inode->pages.npages * (PAGE_SIZE / 512);
+	touch_mtime(inode);
+	return 0;
+}

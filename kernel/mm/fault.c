@@ -1,0 +1,220 @@
+/*
+ * Page faults: demand paging, copy-on-write, stack growth.
+ *
+ * A fault is the most expensive thing an engine does (tens of
+ * microseconds under ptrace), so a fault maps a whole window around
+ * the address: FAULT_AROUND pages of anonymous memory or of a file's
+ * page cache.  Private file pages are mapped read-only and copied on
+ * the first write; anonymous frames are written in place while no one
+ * else holds them.
+ */
+#include "kernel/kernel.h"
+#include "kernel/mm/mm.h"
+#include "kernel/task.h"
+#include "kernel/fs/vfs.h"
+
+#define FAULT_AROUND 16           /* pages; a power of two */
+#define STACK_GUARD_GAP (256 * PAGE_SIZE)
+
+static pte_t vma_pte_bits(const struct vma *v)
+{
+	pte_t b = 0;
+
+	if (v->prot & (PROT_READ | PROT_WRITE))
+		b |= PTE_READ;
+	if (v->prot & PROT_EXEC)
+		b |= PTE_EXEC;
+	return b;
+}
+
+static bool pte_present(struct mm *mm, uaddr_t va)
+{
+	pte_t *pte = pt_walk(&mm->pt, va, false);
+
+	return pte && (*pte & PTE_PRESENT);
+}
+
+/* Fault in one anonymous page, writable: it is ours alone. */
+static int anon_page(struct mm *mm, struct vma *v, uaddr_t va)
+{
+	phys_t p = frame_alloc(FRAME_ZERO);
+
+	if (PHYS_ERR(p))
+		return -ENOMEM;
+	pte_install(mm, va, p, vma_pte_bits(v) | PTE_ANON |
+			       ((v->prot & PROT_WRITE) ? PTE_WRITE : 0));
+	return 0;
+}
+
+/* Copy the frame at va into a private one (copy-on-write). */
+static int cow_page(struct mm *mm, struct vma *v, uaddr_t va, phys_t old)
+{
+	phys_t p = frame_alloc(0);
+
+	if (PHYS_ERR(p))
+		return -ENOMEM;
+	memcpy(phys_to_kva(p), phys_to_kva(old), PAGE_SIZE);
+	pte_install(mm, va, p, vma_pte_bits(v) | PTE_ANON | PTE_WRITE);
+	return 0;
+}
+
+static int file_page(struct mm *mm, struct vma *v, uaddr_t va, bool write)
+{
+	u64 index = v->pgoff + ((va - v->start) >> PAGE_SHIFT);
+	phys_t p = pagecache_get(v->file->f_inode, index);
+	pte_t bits = vma_pte_bits(v);
+	int rc;
+
+	if (PHYS_ERR(p))
+		return (int)(s64)p;
+	if (v->flags & VMA_SHARED) {
+		if (v->prot & PROT_WRITE)
+			bits |= PTE_WRITE;
+		pte_install(mm, va, p, bits);
+		return 0;
+	}
+	if (!write) {
+		pte_install(mm, va, p, bits);
+		return 0;
+	}
+	rc = cow_page(mm, v, va, p);
+	frame_put(p);
+	return rc;
+}
+
+static int fault_one(struct mm *mm, struct vma *v, uaddr_t va, bool write)
+{
+	if (v->file)
+		return file_page(mm, v, va, write);
+	return anon_page(mm, v, va);
+}
+
+/* Fault in va and the absent pages of the window around it. */
+static int fault_in(struct mm *mm, struct vma *v, uaddr_t va, bool write)
+{
+	uaddr_t lo = MAX(v->start, va & ~(FAULT_AROUND * PAGE_SIZE - 1));
+	uaddr_t hi = MIN(v->end, lo + FAULT_AROUND * PAGE_SIZE);
+	int rc;
+
+	if (v->file) {
+		u64 first = v->pgoff + ((lo - v->start) >> PAGE_SHIFT);
+
+		rc = pagecache_fill(v->file->f_inode, first,
+				    (hi - lo) >> PAGE_SHIFT);
+		if (rc < 0 && rc != -ENXIO)
+			return rc;
+	}
+	rc = fault_one(mm, v, va, write);
+	if (rc < 0)
+		return rc;
+	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE) {
+		if (a == va || pte_present(mm, a))
+			continue;
+		if (fault_one(mm, v, a, false) < 0)
+			break; /* the neighbours are only a bonus */
+	}
+	return 0;
+}
+
+/* A write to a present, read-only page of a writable vma. */
+static int write_protect_fault(struct mm *mm, struct vma *v, uaddr_t va,
+			       pte_t *pte)
+{
+	phys_t p = pte_phys(*pte);
+
+	if ((v->flags & VMA_SHARED) ||
+	    ((*pte & PTE_ANON) && frame_refs(p) == 1)) {
+		*pte |= PTE_WRITE;
+		mm_sync_range(mm, va, PAGE_SIZE);
+		return 0;
+	}
+	frame_get(p); /* keep it alive across the install */
+	{
+		int rc = cow_page(mm, v, va, p);
+
+		frame_put(p);
+		return rc;
+	}
+}
+
+static bool expand_stack(struct mm *mm, struct vma *v, uaddr_t addr)
+{
+	u64 limit = current ? current->proc->rlim[RLIMIT_STACK].rlim_cur
+			    : 8ULL << 20;
+	uaddr_t start = addr & PAGE_MASK;
+	struct vma *prev;
+
+	if (!(v->flags & VMA_GROWSDOWN) || v->end - start > limit)
+		return false;
+	prev = v->link.prev == &mm->vmas ? NULL :
+		list_entry(v->link.prev, struct vma, link);
+	if (prev && prev->end + STACK_GUARD_GAP > start)
+		return false;
+	if (start < 0x10000)
+		return false;
+	v->start = start;
+	return true;
+}
+
+int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
+		    bool present)
+{
+	uaddr_t va = addr & PAGE_MASK;
+	struct vma *v = find_vma(mm, addr);
+	pte_t *pte;
+	bool have;
+
+	if (!v || addr >= task_size)
+		return -EFAULT;
+	if (v->start > addr && !expand_stack(mm, v, addr))
+		return -EFAULT;
+	if (!v->prot)
+		return -EACCES;
+	pte = pt_walk(&mm->pt, va, false);
+	have = pte && (*pte & PTE_PRESENT);
+	if (!access) {
+		/* The engine cannot tell: a protection fault on a page we
+		   hold read-only was a write. */
+		access = present && have && !(*pte & PTE_WRITE) ? FAULT_WRITE
+								 : FAULT_READ;
+	}
+	if ((access & FAULT_WRITE) && !(v->prot & PROT_WRITE))
+		return -EACCES;
+	if ((access & FAULT_EXEC) && !(v->prot & PROT_EXEC))
+		return -EACCES;
+	if (!have)
+		return fault_in(mm, v, va, access & FAULT_WRITE);
+	if ((access & FAULT_WRITE) && !(*pte & PTE_WRITE))
+		return write_protect_fault(mm, v, va, pte);
+	/* The engine had it readable and writable: it was an exec. */
+	if (present && (*pte & PTE_WRITE) && !(v->prot & PROT_EXEC))
+		return -EACCES;
+	/* Allowed and present: the engine's copy is behind; refresh it. */
+	mm_sync_range(mm, va, PAGE_SIZE);
+	return 0;
+}
+
+int mm_populate(struct mm *mm, uaddr_t start, uaddr_t end, bool write)
+{
+	for (uaddr_t va = start & PAGE_MASK; va < end; va += PAGE_SIZE) {
+		struct vma *v = vma_at(mm, va);
+		int rc;
+
+		if (!v || !v->prot)
+			continue;
+		if (pte_present(mm, va))
+			continue;
+		if (v->file && (((va - v->start) >> PAGE_SHIFT) % 64) == 0) {
+			u64 idx = v->pgoff + ((va - v->start) >> PAGE_SHIFT);
+
+			pagecache_fill(v->file->f_inode, idx,
+				       MIN(64, (v->end - va) >> PAGE_SHIFT));
+		}
+		rc = fault_one(mm, v, va, write && (v->prot & PROT_WRITE));
+		if (rc == -ENXIO)
+			break; /* past the end of the file */
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,190 @@
+/*
+ * Tasks and processes.
+ *
+ * A task is a guest thread: a kernel stack, user registers and an
+ * engine context.  A process is a thread group: what its threads
+ * share (memory, files, cwd, signal handlers, credentials, limits).
+ * Objects that clone() may share between processes (mm, files, fs,
+ * sighand) are reference counted on their own.
+ *
+ * Life of a task: task_main() loops "return to user mode, handle the
+ * trap that brought it back".  Returning to user mode resumes the
+ * engine context and calls schedule(); the scheduler switches back to
+ * the task when the engine reports its stop.  Everything runs on the
+ * one kernel thread, so kernel state needs no locks.
+ */
+#ifndef UMK_TASK_H
+#define UMK_TASK_H
+
+#include "kernel/abi/sched.h"
+#include "kernel/abi/signal.h"
+#include "kernel/engine.h"
+#include "kernel/list.h"
+#include "kernel/time.h"
+#include "kernel/wait.h"
+
+struct mm;
+struct files;
+struct fs_struct;
+struct file;
+
+enum task_state {
+	TASK_RUNNING,   /* on the run queue or running kernel code */
+	TASK_USER,      /* its context runs (or waits to run) in user mode */
+	TASK_SLEEPING,  /* on wait queues */
+	TASK_STOPPED,   /* job-control stop */
+	TASK_DEAD,      /* exited; freed when reaped */
+};
+
+struct creds {
+	uid_t uid, euid, suid, fsuid;
+	gid_t gid, egid, sgid, fsgid;
+	int ngroups;
+	gid_t groups[32];
+};
+
+struct sighand {
+	int refcount;
+	struct linux_sigaction action[NSIG];
+};
+
+struct sigpending {
+	sigset_t set;
+	struct list queue; /* struct sigqueue.link, in arrival order */
+};
+
+struct sigqueue {
+	struct linux_siginfo info;
+	struct list link;
+};
+
+/* A thread group: what clone(CLONE_THREAD) shares. */
+struct process {
+	pid_t pid;              /* = tgid */
+	pid_t pgid, sid;
+	struct process *parent;
+	struct list children;   /* struct process.sibling */
+	struct list sibling;
+	struct list threads;    /* struct task.thread_link */
+	int nr_threads;
+	struct task *leader;
+	struct creds cred;
+	struct linux_rlimit rlim[RLIM_NLIMITS];
+	struct sigpending shared_pending;
+	struct sighand *sighand;
+	char comm[16];
+	char *exe_path;         /* for /proc/PID/exe and AT_EXECFN */
+	bool exiting;           /* exit_group in progress */
+	bool zombie;            /* all threads gone; waits to be reaped */
+	int exit_code;          /* wait status once a zombie */
+	struct waitq child_wait; /* woken on a child's state change */
+	int stop_state;         /* job control: 0, or the stop signal */
+	bool stop_reported;     /* the stop was reported to wait */
+	bool continued;         /* SIGCONT not yet reported to wait */
+	s64 start_ns;
+	s64 utime_ns, stime_ns, cutime_ns, cstime_ns;
+	struct list all_link;   /* processes list */
+};
+
+struct task {
+	pid_t tid;
+	enum task_state state;
+	struct process *proc;
+	struct list thread_link;
+	struct mm *mm;
+	struct files *files;
+	struct fs_struct *fs;
+
+	/* kernel stack and scheduling */
+	void *kstack;
+	void *ksp;               /* saved stack pointer while switched out */
+	struct list run_link;    /* run queue or CPU wait list */
+	struct waiter waiters[8]; /* for sleep_on_many */
+	int nwaiters;
+	struct ktimer sleep_timer;
+	bool timed_out;
+	bool sleep_interruptible;
+	void (*kentry)(struct task *t); /* first kernel work of a new task */
+	s64 slice_start;         /* when it last entered user mode */
+
+	/* user mode */
+	struct engine_ctx *ctx;
+	struct uregs regs;
+	struct trap trap;
+	bool in_syscall;         /* regs.rax not yet the result */
+
+	/* signals */
+	sigset_t blocked;
+	sigset_t saved_blocked;  /* for sigsuspend and friends */
+	bool restore_blocked;
+	struct sigpending pending;
+	struct linux_stack altstack;
+
+	/* the fault being reported, for the signal frame */
+	int fault_trapno, fault_err;
+	uaddr_t fault_addr;
+	uaddr_t last_fault;      /* to catch a fault the kernel cannot fix */
+	int same_fault;
+
+	/* restart_syscall after ERESTART_RESTARTBLOCK */
+	long (*restart_fn)(struct task *t);
+	u64 restart_data[4];
+
+	/* thread bookkeeping */
+	uaddr_t clear_child_tid;
+	uaddr_t robust_list;
+	u64 robust_len;
+	uaddr_t rseq;
+	u32 rseq_len;
+
+	struct list all_link;    /* all tasks */
+};
+
+extern struct task *current;
+
+/* kernel/task.c */
+void task_init(void);
+struct task *task_find(pid_t tid);
+struct process *process_find(pid_t pid);
+/* Allocate a pid; -EAGAIN when none is left. */
+pid_t pid_alloc(void);
+void pid_free(pid_t pid);
+/* A new task with a kernel stack that starts in task_main(). */
+struct task *task_create(struct process *proc);
+void task_free(struct task *t);
+struct process *process_create(struct process *parent);
+void process_free(struct process *p);
+__attribute__((noreturn)) void task_start(void);
+/* The first process: runs path with argv and envp. */
+int spawn_init(const char *path, char *const argv[], char *const envp[]);
+extern int nr_processes;
+extern struct list all_processes;
+
+/* kernel/sched.c */
+void sched_init(int ncpus);
+/* Run the kernel until the last process is gone; returns its status. */
+int sched_run(void);
+void schedule(void);
+void wake_task(struct task *t);
+/* Return t to user mode; comes back with t->trap filled. */
+void run_user(struct task *t);
+void sched_yield_cpu(struct task *t);
+/* CPU time t has used (engine's measure). */
+s64 task_cpu_ns(struct task *t);
+int sched_ncpus(void);
+extern struct engine *engine;
+
+/* kernel/exit.c: code is a wait status (exit << 8, or a signal) */
+__attribute__((noreturn)) void do_exit(struct task *t, int code);
+__attribute__((noreturn)) void do_exit_group(struct task *t, int code);
+void do_group_stop(struct task *t, int sig);
+void wake_task_stopped(struct task *t);
+/* Free what is left of dead tasks (their kernel stacks). */
+void reap_dead_tasks(void);
+/* The guest's exit status once init is gone; -1 before. */
+extern int guest_exit_status;
+
+/* User-mode entry: which stack the kernel starts a new process on. */
+void task_main(struct task *t);
+
+#endif

@@ -1,0 +1,917 @@
+/*
+ * The ptrace engine: every guest address space is a stub process,
+ * every guest system call a PTRACE_SYSEMU stop.
+ *
+ * In a nutshell, it works as follows (ptrace-engine/README has more):
+ *
+ *  - init embeds the stub image in a memory file, builds the stub's
+ *    seccomp filter with libseccomp, creates the control memory (one
+ *    16 KiB slot per stub) and starts the doorbell, a stub that sleeps
+ *    until the interrupt thread signals it.
+ *  - as_create starts a stub (clone(CLONE_VM|CLONE_VFORK) + execveat
+ *    of the image), attaches with PTRACE_SEIZE and PTRACE_O_EXITKILL and
+ *    waits for its "ready" int3.  Destroyed spaces are wiped (one
+ *    munmap of the whole guest range) and kept for reuse.
+ *  - as_map/as_unmap/as_protect append system calls to the stub's
+ *    control pages, merging neighbours.  Before the next resume the
+ *    stub runs them all in one go (flush: rip = stub_batch, PTRACE_CONT,
+ *    wait for its int3).  The first error sticks.
+ *  - resume writes only the registers that changed (nothing, rax alone
+ *    with PTRACE_POKEUSER, or PTRACE_SETREGS) and restarts with
+ *    PTRACE_SYSEMU, so no guest system call reaches the host.
+ *  - wait is one waitpid(-1, __WALL) plus PTRACE_GETREGS: a syscall
+ *    stop is TRAP_SYSCALL, a SIGSEGV stop is TRAP_PAGE_FAULT, other
+ *    fault signals TRAP_EXCEPTION, a PTRACE_INTERRUPT or stray signal
+ *    TRAP_INTERRUPTED, an exit TRAP_GONE.  Signals are never delivered
+ *    by the host: the stop suppresses them.
+ *  - wake signals the doorbell, whose stop ends a blocked waitpid.
+ *  - kick is PTRACE_INTERRUPT.
+ *
+ * Everything here runs on the kernel thread (the tracer), except
+ * pt_wake.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elf.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <linux/filter.h>
+#undef PAGE_SIZE
+#undef PAGE_SHIFT
+#undef PAGE_MASK
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kernel/engine.h"
+#include "ptrace-engine/stub.h"
+#include "ptrace-engine/stub-syms.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+#define CTL_SLOTS 4096
+#define POOL_MAX 4
+#define PID_HASH 1024
+
+/* The stub image, linked into umk by stub-image.S. */
+extern const char stub_image[], stub_image_end[];
+
+struct engine_as {
+	struct pt_engine *pe;
+	pid_t pid;              /* the stub process; its main thread */
+	int slot;               /* control slot */
+	struct stub_ctl *ctl;   /* umk's mapping of the control pages */
+	struct stub_op *last;   /* the op new ones may merge with */
+	int error;              /* sticky flush error */
+	struct engine_ctx *main; /* the context on the main thread */
+	struct engine_as *pool_next;
+};
+
+struct engine_ctx {
+	struct engine_as *as;
+	pid_t tid;
+	void *cookie;
+	bool running;
+	bool regs_valid;        /* host_regs is what the thread has */
+	struct uregs host_regs;
+	struct engine_ctx *hash_next;
+};
+
+struct pt_engine {
+	struct engine *e;
+	int phys_fd;
+	int image_fd;
+	int ctl_fd;
+	char *ctl_base;
+	int slot_free[CTL_SLOTS];
+	int nslot_free;
+	int next_slot;
+	struct sock_filter *filter;
+	unsigned filter_len;
+	pid_t doorbell;
+	atomic_bool rung;
+	struct uregs seg;       /* selectors the host gave a fresh stub */
+	struct engine_as *pool;
+	int npool;
+	struct engine_ctx *hash[PID_HASH];
+};
+
+_Static_assert(sizeof(struct uregs) == sizeof(struct user_regs_struct),
+	       "struct uregs must match user_regs_struct");
+_Static_assert(offsetof(struct stub_ctl, ops) == 8, "stub_ctl layout");
+
+static int err(void)
+{
+	return -errno;
+}
+
+/* ---- the pid -> context map ------------------------------------------ */
+
+static struct engine_ctx **hash_slot(struct pt_engine *pe, pid_t tid)
+{
+	return &pe->hash[(unsigned)tid % PID_HASH];
+}
+
+static void hash_add(struct pt_engine *pe, struct engine_ctx *ctx)
+{
+	struct engine_ctx **h = hash_slot(pe, ctx->tid);
+
+	ctx->hash_next = *h;
+	*h = ctx;
+}
+
+static void hash_del(struct pt_engine *pe, struct engine_ctx *ctx)
+{
+	struct engine_ctx **p;
+
+	for (p = hash_slot(pe, ctx->tid); *p; p = &(*p)->hash_next) {
+		if (*p == ctx) {
+			*p = ctx->hash_next;
+			return;
+		}
+	}
+}
+
+static struct engine_ctx *hash_find(struct pt_engine *pe, pid_t tid)
+{
+	struct engine_ctx *c;
+
+	for (c = *hash_slot(pe, tid); c; c = c->hash_next)
+		if (c->tid == tid)
+			return c;
+	return NULL;
+}
+
+/* ---- control memory ---------------------------------------------------- */
+
+static int slot_alloc(struct pt_engine *pe)
+{
+	if (pe->nslot_free)
+		return pe->slot_free[--pe->nslot_free];
+	if (pe->next_slot == CTL_SLOTS)
+		return -EAGAIN;
+	return pe->next_slot++;
+}
+
+static void slot_free(struct pt_engine *pe, int slot)
+{
+	pe->slot_free[pe->nslot_free++] = slot;
+}
+
+static int ctl_create(struct pt_engine *pe)
+{
+	size_t size = (size_t)CTL_SLOTS * STUB_CTL_SIZE;
+
+	pe->ctl_fd = memfd_create("umk-stub-ctl", MFD_CLOEXEC);
+	if (pe->ctl_fd < 0)
+		return err();
+	if (ftruncate(pe->ctl_fd, size) < 0)
+		return err();
+	pe->ctl_base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    pe->ctl_fd, 0);
+	if (pe->ctl_base == MAP_FAILED)
+		return err();
+	return 0;
+}
+
+/* ---- the stub's seccomp filter ------------------------------------------ */
+
+/*
+ * Only the stub's own calls are admitted: mmap of the memory file at a
+ * fixed place, munmap, mprotect, and the doorbell's pause.  Guest
+ * system calls never get here (PTRACE_SYSEMU stops them first); the
+ * filter is what keeps a stub harmless if anything else went wrong.
+ */
+static int filter_build(struct pt_engine *pe)
+{
+	scmp_filter_ctx f = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	int fd, rc = -ENOMEM;
+	off_t len;
+
+	if (!f)
+		return -ENOMEM;
+	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
+			     SCMP_A3(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED),
+			     SCMP_A4(SCMP_CMP_EQ, STUB_MEMFD)) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 0) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 0) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(pause), 0) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(restart_syscall), 0) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0))
+		goto out_release;
+	fd = memfd_create("umk-filter", MFD_CLOEXEC);
+	if (fd < 0)
+		goto out_release;
+	if (seccomp_export_bpf(f, fd) < 0)
+		goto out_close;
+	len = lseek(fd, 0, SEEK_CUR);
+	if (len <= 0 || len % sizeof(struct sock_filter) ||
+	    len > (off_t)(STUB_CTL_SIZE - 8))
+		goto out_close;
+	pe->filter = malloc(len);
+	if (!pe->filter || pread(fd, pe->filter, len, 0) != len)
+		goto out_close;
+	pe->filter_len = len / sizeof(struct sock_filter);
+	rc = 0;
+out_close:
+	close(fd);
+out_release:
+	seccomp_release(f);
+	return rc;
+}
+
+/* ---- starting stubs ------------------------------------------------------ */
+
+struct spawn_args {
+	int image_fd, phys_fd, ctl_fd, sync_fd;
+	char *argv[4];
+};
+
+static char spawn_stack[16384] __attribute__((aligned(16)));
+
+/*
+ * The child of clone(CLONE_VM | CLONE_VFORK): it shares umk's memory
+ * until the execveat, so it only makes system calls.
+ */
+static int spawn_child(void *arg)
+{
+	struct spawn_args *a = arg;
+	char *envp[] = { NULL };
+	int img, m, c, s;
+
+	setpgid(0, 0);
+	/* Move everything above the fixed numbers before using them. */
+	img = fcntl(a->image_fd, F_DUPFD_CLOEXEC, 16);
+	m = fcntl(a->phys_fd, F_DUPFD, 16);
+	c = fcntl(a->ctl_fd, F_DUPFD, 16);
+	s = fcntl(a->sync_fd, F_DUPFD, 16);
+	if (img < 0 || m < 0 || c < 0 || s < 0 || dup2(m, STUB_MEMFD) < 0 ||
+	    dup2(c, STUB_CTLFD) < 0 || dup2(s, STUB_SYNCFD) < 0)
+		_exit(STUB_EXIT_EXEC);
+	syscall(SYS_execveat, img, "", a->argv, envp, AT_EMPTY_PATH);
+	_exit(STUB_EXIT_EXEC);
+}
+
+static const char *stub_exit_reason(int code)
+{
+	switch (code) {
+	case STUB_EXIT_ARGS: return "bad arguments";
+	case STUB_EXIT_UNMAP: return "could not unmap the host's mappings";
+	case STUB_EXIT_CTL: return "could not map its control pages";
+	case STUB_EXIT_SYNC: return "start-up pipe failed";
+	case STUB_EXIT_PRIVS: return "could not drop privileges";
+	case STUB_EXIT_SECCOMP: return "could not install its seccomp filter";
+	case STUB_EXIT_EXEC: return "could not be executed";
+	default: return "died";
+	}
+}
+
+/* Wait for pid's next stop or death, ignoring unrelated children. */
+static int wait_pid(pid_t pid, int *status)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, __WALL);
+
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return err();
+	}
+}
+
+/*
+ * Start a stub in mode ('s' or 'd') using control slot slot; the stub
+ * is traced and, for 's', stopped at its ready trap.  Returns the pid
+ * or -errno, with a message for failures the user must fix.
+ */
+static pid_t stub_spawn(struct pt_engine *pe, char mode, int slot)
+{
+	struct spawn_args a;
+	char modes[2] = { mode, 0 }, off[24];
+	struct stub_ctl *ctl;
+	int sync[2], status;
+	pid_t pid;
+
+	ctl = (struct stub_ctl *)(pe->ctl_base + (size_t)slot * STUB_CTL_SIZE);
+	ctl->nops = 0;
+	ctl->filter_len = pe->filter_len;
+	memcpy(ctl->filter, pe->filter, pe->filter_len * sizeof(*pe->filter));
+	snprintf(off, sizeof(off), "%llx",
+		 (unsigned long long)slot * STUB_CTL_SIZE);
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return err();
+	a = (struct spawn_args){ pe->image_fd, pe->phys_fd, pe->ctl_fd,
+				 sync[0], { "umk-stub", modes, off, NULL } };
+	pid = clone(spawn_child, spawn_stack + sizeof(spawn_stack),
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	close(sync[0]);
+	if (pid < 0) {
+		close(sync[1]);
+		return err();
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0,
+		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) < 0) {
+		int e = errno;
+
+		close(sync[1]);
+		if (waitpid(pid, &status, __WALL | WNOHANG) == pid &&
+		    WIFEXITED(status)) {
+			fprintf(stderr, "umk: a stub process %s (exit %d)\n",
+				stub_exit_reason(WEXITSTATUS(status)),
+				WEXITSTATUS(status));
+			return -ECHILD;
+		}
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, __WALL);
+		fprintf(stderr,
+			"umk: the host does not let umk trace its stub processes "
+			"(PTRACE_SEIZE: %s); allow ptrace (kernel.yama.ptrace_scope, "
+			"the container's seccomp profile) or use another engine\n",
+			strerror(e));
+		return -e;
+	}
+	if (write(sync[1], "x", 1) != 1) {
+		close(sync[1]);
+		kill(pid, SIGKILL);
+		return -EIO;
+	}
+	close(sync[1]);
+	if (mode == 'd')
+		return pid;
+	if (wait_pid(pid, &status) < 0)
+		return -ECHILD;
+	if (WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP)
+		return pid;
+	if (WIFEXITED(status))
+		fprintf(stderr, "umk: a stub process %s (exit %d)\n",
+			stub_exit_reason(WEXITSTATUS(status)),
+			WEXITSTATUS(status));
+	else
+		fprintf(stderr, "umk: a stub process failed to start (status %#x)\n",
+			status);
+	kill(pid, SIGKILL);
+	return -ECHILD;
+}
+
+static int image_create(struct pt_engine *pe)
+{
+	size_t len = stub_image_end - stub_image;
+	int fd;
+
+	fd = memfd_create("umk-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("umk-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return err();
+	if (write(fd, stub_image, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+				      F_SEAL_SEAL) < 0) {
+		close(fd);
+		return -EIO;
+	}
+	pe->image_fd = fd;
+	return 0;
+}
+
+/* ---- address spaces -------------------------------------------------------- */
+
+static struct stub_ctl *slot_ctl(struct pt_engine *pe, int slot)
+{
+	return (struct stub_ctl *)(pe->ctl_base + (size_t)slot * STUB_CTL_SIZE);
+}
+
+static int pt_as_create(struct engine *e, struct engine_as **out)
+{
+	struct pt_engine *pe = e->priv;
+	struct engine_as *as;
+	int slot;
+	pid_t pid;
+
+	if (pe->pool) {
+		as = pe->pool;
+		pe->pool = as->pool_next;
+		pe->npool--;
+		*out = as;
+		return 0;
+	}
+	slot = slot_alloc(pe);
+	if (slot < 0)
+		return slot;
+	pid = stub_spawn(pe, 's', slot);
+	if (pid < 0) {
+		slot_free(pe, slot);
+		return pid == -EPERM ? -EPERM : -EAGAIN;
+	}
+	as = calloc(1, sizeof(*as));
+	if (!as) {
+		kill(pid, SIGKILL);
+		slot_free(pe, slot);
+		return -ENOMEM;
+	}
+	as->pe = pe;
+	as->pid = pid;
+	as->slot = slot;
+	as->ctl = slot_ctl(pe, slot);
+	as->ctl->nops = 0;
+	*out = as;
+	return 0;
+}
+
+static void as_kill(struct engine_as *as)
+{
+	int status;
+
+	kill(as->pid, SIGKILL);
+	while (waitpid(as->pid, &status, __WALL) == as->pid &&
+	       !WIFEXITED(status) && !WIFSIGNALED(status))
+		;
+	slot_free(as->pe, as->slot);
+	free(as);
+}
+
+static int pt_as_unmap(struct engine_as *as, uaddr_t va, u64 len);
+
+static void pt_as_destroy(struct engine_as *as)
+{
+	struct pt_engine *pe = as->pe;
+
+	if (as->main)
+		abort(); /* a broken kernel invariant: the caller's bug */
+	if (as->error || pe->npool >= POOL_MAX) {
+		as_kill(as);
+		return;
+	}
+	/* Wipe it lazily: the munmap runs with the next user's first flush. */
+	as->ctl->nops = 0;
+	as->last = NULL;
+	pt_as_unmap(as, 0, STUB_BASE);
+	as->pool_next = pe->pool;
+	pe->pool = as;
+	pe->npool++;
+}
+
+static int flush(struct engine_as *as);
+
+static struct stub_op *op_append(struct engine_as *as)
+{
+	if (as->ctl->nops == STUB_MAX_OPS) {
+		/* Full: run what is queued now (the stub is stopped). */
+		if (flush(as) < 0)
+			return NULL;
+	}
+	return &as->ctl->ops[as->ctl->nops++];
+}
+
+static int queue(struct engine_as *as, u64 nr, u64 a0, u64 a1, u64 a2,
+		 u64 a3, u64 a4, u64 a5)
+{
+	struct stub_op *op;
+
+	if (as->error)
+		return as->error;
+	op = op_append(as);
+	if (!op)
+		return as->error ? as->error : -ENOMEM;
+	*op = (struct stub_op){ nr, { a0, a1, a2, a3, a4, a5 } };
+	as->last = op;
+	return 0;
+}
+
+static int pt_as_map(struct engine_as *as, uaddr_t va, u64 len, int prot,
+		     phys_t phys)
+{
+	struct stub_op *l = as->last;
+
+	if (!prot)
+		return pt_as_unmap(as, va, len);
+	/* Extend the previous mmap when this one continues it. */
+	if (l && l->nr == SYS_mmap && l->arg[0] + l->arg[1] == va &&
+	    l->arg[5] + l->arg[1] == phys && l->arg[2] == (u64)prot) {
+		l->arg[1] += len;
+		return 0;
+	}
+	return queue(as, SYS_mmap, va, len, prot, MAP_SHARED | MAP_FIXED,
+		     STUB_MEMFD, phys);
+}
+
+static int pt_as_unmap(struct engine_as *as, uaddr_t va, u64 len)
+{
+	struct stub_op *l = as->last;
+
+	if (l && l->nr == SYS_munmap && l->arg[0] + l->arg[1] == va) {
+		l->arg[1] += len;
+		return 0;
+	}
+	return queue(as, SYS_munmap, va, len, 0, 0, 0, 0);
+}
+
+static int pt_as_protect(struct engine_as *as, uaddr_t va, u64 len, int prot)
+{
+	struct stub_op *l = as->last;
+
+	if (l && l->nr == SYS_mprotect && l->arg[0] + l->arg[1] == va &&
+	    l->arg[2] == (u64)prot) {
+		l->arg[1] += len;
+		return 0;
+	}
+	return queue(as, SYS_mprotect, va, len, prot, 0, 0, 0);
+}
+
+/*
+ * Run the queued calls in the stub.  Precondition: the stub's main
+ * thread is stopped.  Its registers are clobbered: the next resume
+ * writes them all.
+ */
+static int flush(struct engine_as *as)
+{
+	struct user_regs_struct r;
+	int status;
+
+	if (as->error)
+		return as->error;
+	if (!as->ctl->nops)
+		return 0;
+	as->last = NULL;
+	memset(&r, 0, sizeof(r));
+	memcpy(&r, &as->pe->seg, sizeof(r));
+	r.rip = STUB_SYM_stub_batch;
+	r.orig_rax = -1;
+	if (as->main)
+		as->main->regs_valid = false;
+	if (ptrace(PTRACE_SETREGS, as->pid, 0, &r) < 0 ||
+	    ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
+		goto out_dead;
+	if (wait_pid(as->pid, &status) < 0)
+		goto out_dead;
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
+		if (WIFSTOPPED(status)) {
+			/* Something else stopped it first; kill rather than guess. */
+			kill(as->pid, SIGKILL);
+		}
+		goto out_dead;
+	}
+	if (ptrace(PTRACE_GETREGS, as->pid, 0, &r) < 0)
+		goto out_dead;
+	as->ctl->nops = 0;
+	if ((s64)r.rax < 0) {
+		as->error = (int)(s64)r.rax;
+		return as->error;
+	}
+	return 0;
+out_dead:
+	as->ctl->nops = 0;
+	as->error = -EIO;
+	return as->error;
+}
+
+static int pt_as_flush(struct engine_as *as)
+{
+	return flush(as);
+}
+
+/* ---- contexts ------------------------------------------------------------ */
+
+static int pt_ctx_create(struct engine_as *as, void *cookie,
+			 struct engine_ctx **out)
+{
+	struct engine_ctx *ctx;
+
+	if (as->main)
+		return -EAGAIN; /* one context per space: no ENGINE_CAP_THREADS */
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	ctx->as = as;
+	ctx->tid = as->pid;
+	ctx->cookie = cookie;
+	as->main = ctx;
+	hash_add(as->pe, ctx);
+	*out = ctx;
+	return 0;
+}
+
+static void pt_ctx_destroy(struct engine_ctx *ctx)
+{
+	if (ctx->running)
+		abort();
+	hash_del(ctx->as->pe, ctx);
+	ctx->as->main = NULL;
+	free(ctx);
+}
+
+static int pt_ctx_set_as(struct engine_ctx *ctx, struct engine_as *as)
+{
+	struct pt_engine *pe = as->pe;
+
+	if (as->main)
+		return -EBUSY;
+	hash_del(pe, ctx);
+	ctx->as->main = NULL;
+	ctx->as = as;
+	ctx->tid = as->pid;
+	ctx->regs_valid = false;
+	as->main = ctx;
+	hash_add(pe, ctx);
+	return 0;
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+static bool only_rax_differs(const struct uregs *a, const struct uregs *b)
+{
+	return !memcmp(a, b, offsetof(struct uregs, rax)) &&
+	       !memcmp(&a->rcx, &b->rcx,
+		       sizeof(*a) - offsetof(struct uregs, rcx));
+}
+
+static int pt_resume(struct engine_ctx *ctx, const struct uregs *regs)
+{
+	struct engine_as *as = ctx->as;
+	struct uregs r = *regs;
+	int rc;
+
+	if (as->ctl->nops || as->error) {
+		rc = flush(as);
+		if (rc < 0)
+			return rc;
+	}
+	/* The selectors are the host's business. */
+	r.cs = as->pe->seg.cs;
+	r.ss = as->pe->seg.ss;
+	r.ds = as->pe->seg.ds;
+	r.es = as->pe->seg.es;
+	r.fs = as->pe->seg.fs;
+	r.gs = as->pe->seg.gs;
+	if (!ctx->regs_valid || !only_rax_differs(&r, &ctx->host_regs)) {
+		if (ptrace(PTRACE_SETREGS, ctx->tid, 0, &r) < 0)
+			return err();
+	} else if (r.rax != ctx->host_regs.rax) {
+		if (ptrace(PTRACE_POKEUSER, ctx->tid,
+			   offsetof(struct user_regs_struct, rax), r.rax) < 0)
+			return err();
+	}
+	if (ptrace(PTRACE_SYSEMU, ctx->tid, 0, 0) < 0)
+		return err();
+	ctx->running = true;
+	ctx->regs_valid = false;
+	return 0;
+}
+
+static void fault_trap(const siginfo_t *si, struct trap *trap)
+{
+	int sig = si->si_signo;
+
+	trap->addr = (uaddr_t)si->si_addr;
+	trap->code = si->si_code;
+	trap->signo = sig;
+	if (sig == SIGSEGV && (si->si_code == SEGV_MAPERR ||
+			       si->si_code == SEGV_ACCERR)) {
+		trap->kind = TRAP_PAGE_FAULT;
+		trap->present = si->si_code == SEGV_ACCERR;
+		trap->access = 0;
+		return;
+	}
+	trap->kind = TRAP_EXCEPTION;
+	if (sig == SIGSEGV) /* #GP and friends: no address */
+		trap->addr = 0;
+	switch (sig) {
+	case SIGILL: trap->trapno = 6; break;
+	case SIGFPE: trap->trapno = 0; break;
+	case SIGTRAP: trap->trapno = 3; break;
+	case SIGBUS: trap->trapno = 17; break;
+	default: trap->trapno = 13; break;
+	}
+}
+
+/* Turn the stop of ctx (status) into a trap; false to ignore it. */
+static bool decode_stop(struct engine_ctx *ctx, int status, struct trap *trap)
+{
+	int sig = WSTOPSIG(status);
+	siginfo_t si;
+
+	memset(trap, 0, sizeof(*trap));
+	if (sig == (SIGTRAP | 0x80)) {
+		trap->kind = TRAP_SYSCALL;
+		return true;
+	}
+	if (status >> 16) { /* PTRACE_EVENT_STOP: interrupt or group stop */
+		trap->kind = TRAP_INTERRUPTED;
+		return true;
+	}
+	if (ptrace(PTRACE_GETSIGINFO, ctx->tid, 0, &si) < 0) {
+		trap->kind = TRAP_INTERRUPTED;
+		return true;
+	}
+	/* A fault the CPU raised has si_code > 0 or SI_KERNEL. */
+	if ((sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+	     sig == SIGFPE || sig == SIGTRAP) &&
+	    (si.si_code > 0 || si.si_code == SI_KERNEL)) {
+		fault_trap(&si, trap);
+		return true;
+	}
+	/* A signal from outside (a user's kill of a stub): drop it. */
+	trap->kind = TRAP_INTERRUPTED;
+	return true;
+}
+
+static int doorbell_stop(struct pt_engine *pe, int status)
+{
+	if (WIFSTOPPED(status)) {
+		atomic_store(&pe->rung, false);
+		ptrace(PTRACE_CONT, pe->doorbell, 0, 0);
+		return 0;
+	}
+	fprintf(stderr, "umk: the doorbell stub died (status %#x)\n", status);
+	return -EIO;
+}
+
+static int pt_wait(struct engine *e, bool block, void **cookie,
+		   struct uregs *regs, struct trap *trap)
+{
+	struct pt_engine *pe = e->priv;
+	struct engine_ctx *ctx;
+	int status;
+	pid_t pid;
+
+	for (;;) {
+		pid = waitpid(-1, &status, __WALL | (block ? 0 : WNOHANG));
+		if (pid == 0)
+			return 0;
+		if (pid < 0)
+			return errno == EINTR ? 0 : err();
+		if (pid == pe->doorbell)
+			return doorbell_stop(pe, status);
+		ctx = hash_find(pe, pid);
+		if (!ctx)
+			continue; /* a stub we already let go of */
+		ctx->running = false;
+		if (!WIFSTOPPED(status)) {
+			memset(trap, 0, sizeof(*trap));
+			trap->kind = TRAP_GONE;
+			trap->status = status;
+			ctx->as->error = -ESRCH;
+			*cookie = ctx->cookie;
+			return 1;
+		}
+		if (!decode_stop(ctx, status, trap))
+			continue;
+		if (ptrace(PTRACE_GETREGS, ctx->tid, 0, &ctx->host_regs) < 0) {
+			memset(trap, 0, sizeof(*trap));
+			trap->kind = TRAP_GONE;
+			ctx->as->error = -ESRCH;
+		} else {
+			ctx->regs_valid = true;
+			*regs = ctx->host_regs;
+		}
+		*cookie = ctx->cookie;
+		return 1;
+	}
+}
+
+static void pt_wake(struct engine *e)
+{
+	struct pt_engine *pe = e->priv;
+
+	if (!atomic_exchange(&pe->rung, true))
+		kill(pe->doorbell, SIGUSR1);
+}
+
+static void pt_kick(struct engine_ctx *ctx)
+{
+	if (ctx->running)
+		ptrace(PTRACE_INTERRUPT, ctx->tid, 0, 0);
+}
+
+static int pt_get_fpu(struct engine_ctx *ctx, void *buf)
+{
+	struct pt_engine *pe = ctx->as->pe;
+	struct iovec iov = { buf, pe->e->fpu_size };
+
+	if (ptrace(PTRACE_GETREGSET, ctx->tid, NT_X86_XSTATE, &iov) < 0)
+		return err();
+	return 0;
+}
+
+static int pt_set_fpu(struct engine_ctx *ctx, const void *buf)
+{
+	struct pt_engine *pe = ctx->as->pe;
+	struct iovec iov = { (void *)buf, pe->e->fpu_size };
+
+	if (ptrace(PTRACE_SETREGSET, ctx->tid, NT_X86_XSTATE, &iov) < 0)
+		return err();
+	return 0;
+}
+
+static s64 pt_cpu_time(struct engine_ctx *ctx)
+{
+	/* The CPU clock of one thread: MAKE_THREAD_CPUCLOCK(tid, SCHED). */
+	clockid_t clk = (clockid_t)((~(unsigned)ctx->tid << 3) | 6);
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts) < 0)
+		return 0;
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+/* Learn the selectors and the XSAVE size from a fresh stub. */
+static int probe_stub(struct pt_engine *pe)
+{
+	static char xbuf[65536] __attribute__((aligned(64)));
+	struct iovec iov = { xbuf, sizeof(xbuf) };
+	struct engine_as *as;
+	int rc;
+
+	rc = pt_as_create(pe->e, &as);
+	if (rc < 0)
+		return rc;
+	if (ptrace(PTRACE_GETREGS, as->pid, 0, &pe->seg) < 0 ||
+	    ptrace(PTRACE_GETREGSET, as->pid, NT_X86_XSTATE, &iov) < 0) {
+		rc = err();
+		as_kill(as);
+		return rc;
+	}
+	pe->e->fpu_size = iov.iov_len;
+	pt_as_destroy(as);
+	return 0;
+}
+
+static int pt_init(struct engine *e, const struct engine_config *cfg)
+{
+	struct pt_engine *pe = calloc(1, sizeof(*pe));
+	int rc;
+
+	if (!pe)
+		return -ENOMEM;
+	pe->e = e;
+	pe->phys_fd = cfg->phys_fd;
+	e->priv = pe;
+	e->caps = 0;
+	e->user_top = STUB_BASE;
+	if ((rc = image_create(pe)) < 0 || (rc = ctl_create(pe)) < 0 ||
+	    (rc = filter_build(pe)) < 0) {
+		fprintf(stderr, "umk: ptrace engine set-up failed: %s\n",
+			strerror(-rc));
+		return rc;
+	}
+	rc = probe_stub(pe);
+	if (rc < 0)
+		return rc;
+	rc = slot_alloc(pe);
+	if (rc < 0)
+		return rc;
+	pe->doorbell = stub_spawn(pe, 'd', rc);
+	if (pe->doorbell < 0)
+		return pe->doorbell;
+	return 0;
+}
+
+static void pt_shutdown(struct engine *e)
+{
+	struct pt_engine *pe = e->priv;
+	struct engine_as *as;
+
+	while ((as = pe->pool)) {
+		pe->pool = as->pool_next;
+		as_kill(as);
+	}
+	if (pe->doorbell > 0)
+		kill(pe->doorbell, SIGKILL);
+}
+
+const struct engine_ops ptrace_engine_ops = {
+	.name = "ptrace",
+	.init = pt_init,
+	.shutdown = pt_shutdown,
+	.as_create = pt_as_create,
+	.as_destroy = pt_as_destroy,
+	.as_map = pt_as_map,
+	.as_unmap = pt_as_unmap,
+	.as_protect = pt_as_protect,
+	.as_flush = pt_as_flush,
+	.ctx_create = pt_ctx_create,
+	.ctx_destroy = pt_ctx_destroy,
+	.ctx_set_as = pt_ctx_set_as,
+	.resume = pt_resume,
+	.wait = pt_wait,
+	.wake = pt_wake,
+	.kick = pt_kick,
+	.get_fpu = pt_get_fpu,
+	.set_fpu = pt_set_fpu,
+	.cpu_time = pt_cpu_time,
+};

@@ -1,0 +1,211 @@
+/*
+ * umk: a user-mode kernel.  This file reads the command line, builds
+ * the machine (physical memory, engine, file systems, console) and
+ * boots the guest kernel with one program as its first process.
+ *
+ *   umk run [--root DIR] [--engine NAME] [--strace] [--memory SIZE]
+ *           [--cpus N] [--] PROGRAM [ARG...]
+ *
+ * umk exits with the status of its first process: its exit code, or
+ * 128+N when signal N killed it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "kernel/boot.h"
+#include "kernel/engine.h"
+
+#ifndef UMK_DEFAULT_ROOT
+#define UMK_DEFAULT_ROOT "/usr/share/umk/rootfs"
+#endif
+
+#define EXIT_USAGE 2
+
+extern char **environ;
+
+struct options {
+	const char *root;
+	const char *engine;
+	unsigned long long memory;
+	int cpus;
+	bool strace;
+	char **argv;    /* PROGRAM [ARG...] */
+};
+
+static const char usage[] =
+	"usage: umk run [--root DIR] [--engine ptrace] [--strace] "
+	"[--memory SIZE] [--cpus N] [--] PROGRAM [ARG...]\n"
+	"       umk --version | --help\n"
+	"\n"
+	"  --root DIR     the guest's root file system (a host directory,\n"
+	"                 read-only); default: the busybox root built with umk\n"
+	"  --engine NAME  how guest programs run: ptrace\n"
+	"  --strace       print every guest system call to stderr\n"
+	"  --memory SIZE  guest physical memory, e.g. 512M or 4G (default 2G)\n"
+	"  --cpus N       guest CPUs (default: the host's)\n";
+
+static __attribute__((noreturn)) void die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "umk: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "; run 'umk --help' for usage\n");
+	exit(EXIT_USAGE);
+}
+
+static unsigned long long parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+	unsigned long long mult = 1;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		die_usage("bad size '%s' (use a number with K, M or G)", s);
+	switch (*end) {
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	case 0: break;
+	default: die_usage("bad size '%s' (use a number with K, M or G)", s);
+	}
+	if (*end || v > (1ULL << 46) / mult)
+		die_usage("bad size '%s' (use a number with K, M or G)", s);
+	v *= mult;
+	if (v < (64ULL << 20))
+		die_usage("memory size '%s' is too small (at least 64M)", s);
+	return (v + (4ULL << 20) - 1) & ~((4ULL << 20) - 1);
+}
+
+static void parse(int argc, char **argv, struct options *o)
+{
+	int i = 1;
+
+	if (argc < 2)
+		die_usage("%s", "no command given");
+	if (!strcmp(argv[1], "--version")) {
+		printf("umk %s (engines: ptrace)\n", PACKAGE_VERSION);
+		exit(0);
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, stdout);
+		exit(0);
+	}
+	if (strcmp(argv[1], "run"))
+		die_usage("unknown command '%s' (the command is 'run')", argv[1]);
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-')
+			break;
+		if (!strcmp(a, "--strace")) {
+			o->strace = true;
+			continue;
+		}
+		if (!strcmp(a, "--root") || !strcmp(a, "--engine") ||
+		    !strcmp(a, "--memory") || !strcmp(a, "--cpus")) {
+			const char *v = argv[++i];
+
+			if (i >= argc)
+				die_usage("option '%s' needs a value", a);
+			if (!strcmp(a, "--root"))
+				o->root = v;
+			else if (!strcmp(a, "--engine"))
+				o->engine = v;
+			else if (!strcmp(a, "--memory"))
+				o->memory = parse_size(v);
+			else {
+				char *end;
+				long n = strtol(v, &end, 10);
+
+				if (*end || n < 1 || n > 1024)
+					die_usage("bad CPU count '%s'", v);
+				o->cpus = (int)n;
+			}
+			continue;
+		}
+		die_usage("unknown option '%s'", a);
+	}
+	if (i >= argc)
+		die_usage("%s", "no program to run");
+	o->argv = argv + i;
+}
+
+static void check_root(const char *root)
+{
+	struct stat st;
+
+	if (stat(root, &st) < 0)
+		die_usage("the root file system '%s' does not exist (give a "
+			  "directory with --root)", root);
+	if (!S_ISDIR(st.st_mode))
+		die_usage("the root file system '%s' is not a directory", root);
+}
+
+/* What umk needs of the host process itself. */
+static void host_setup(void)
+{
+	struct rlimit r;
+
+	umask(0);                 /* guest modes reach hostfs unchanged */
+	signal(SIGPIPE, SIG_IGN); /* EPIPE is handled per guest write */
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		/* hostfs keeps a descriptor per cached file */
+		struct rlimit raised = r;
+
+		raised.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &raised);
+	}
+}
+
+static struct termios saved_tio;
+static bool tio_saved;
+
+static void restore_tty(void)
+{
+	if (tio_saved)
+		tcsetattr(0, TCSANOW, &saved_tio);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .root = UMK_DEFAULT_ROOT, .engine = "ptrace",
+			     .memory = 2ULL << 30 };
+	struct boot_params bp;
+	int status;
+
+	parse(argc, argv, &o);
+	bp.engine = engine_lookup(o.engine);
+	if (!bp.engine)
+		die_usage("unknown engine '%s' (available: ptrace)", o.engine);
+	check_root(o.root);
+	host_setup();
+	if (tcgetattr(0, &saved_tio) == 0)
+		tio_saved = true;
+	bp.root = o.root;
+	bp.memory = o.memory;
+	bp.cpus = o.cpus;
+	bp.strace = o.strace;
+	bp.argv = o.argv;
+	bp.envp = environ;
+	status = kernel_main(&bp);
+	restore_tty();
+	if (status < 0)
+		return 1;
+	if (status & 0x7f)
+		return 128 + (status & 0x7f);
+	return (status >> 8) & 0xff;
+}
