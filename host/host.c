@@ -23,6 +23,7 @@
 
 static u64 physmem_size;
 static int physmem_fd = -1;
+static char *physmem_base;
 
 int host_physmem_create(u64 size, int *fd, void **base)
 {
@@ -49,9 +50,20 @@ int host_physmem_create(u64 size, int *fd, void **base)
 	}
 	physmem_fd = f;
 	physmem_size = size;
+	physmem_base = p;
 	*fd = f;
 	*base = p;
 	return 0;
+}
+
+void host_physmem_populate(u64 off, u64 len)
+{
+#ifdef MADV_POPULATE_WRITE
+	if (off <= physmem_size && len <= physmem_size - off)
+		madvise(physmem_base + off, len, MADV_POPULATE_WRITE);
+#else
+	(void)off, (void)len;
+#endif
 }
 
 int host_physmem_discard(u64 off, u64 len)

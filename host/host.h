@@ -26,6 +26,12 @@
  * mapped shared at *base.  Pages cost host memory only once touched.
  */
 int host_physmem_create(u64 size, int *fd, void **base);
+/*
+ * Make pages [off, off+len) of physical memory resident in umk's
+ * mapping in one go, before filling them: far cheaper than taking a
+ * host page fault per page.  Best effort.
+ */
+void host_physmem_populate(u64 off, u64 len);
 /* Give pages [off, off+len) back to the host; they read as zero after. */
 int host_physmem_discard(u64 off, u64 len);
 

@@ -14,7 +14,8 @@
 #include "kernel/fs/vfs.h"
 
 #define MAX_PHDRS 128
-#define POPULATE_MAX (32ULL << 20)
+/* Mapped at exec; the rest comes by fault-around when touched. */
+#define POPULATE_MAX (1ULL << 20)
 #define BSS_POPULATE_MAX (1ULL << 20)
 
 struct elf_file {

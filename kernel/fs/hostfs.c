@@ -33,6 +33,7 @@ struct hostfs_sb {
 
 struct hostfs_inode {
 	int fd;                  /* O_PATH */
+	int rfd;                 /* opened for reading the page cache, or -1 */
 	u64 host_dev, host_ino;
 	s64 cache_mtime_sec, cache_mtime_nsec; /* when the cache was filled */
 	s64 cache_size;
@@ -101,6 +102,7 @@ static struct inode *hostfs_iget(struct super_block *sb, int fd,
 	inode = inode_alloc(sb);
 	hi = kzalloc(sizeof(*hi));
 	hi->fd = fd;
+	hi->rfd = -1;
 	hi->host_dev = st->dev;
 	hi->host_ino = st->ino;
 	inode->priv = hi;
@@ -165,19 +167,28 @@ static void hostfs_evict(struct inode *inode)
 
 	list_del(&inode->hash_link);
 	host_close(hi->fd);
+	if (hi->rfd >= 0)
+		host_close(hi->rfd);
 	kfree(hi);
 }
 
 static int hostfs_readpages(struct inode *inode, u64 index, u64 n,
 			    phys_t *frames)
 {
+	struct hostfs_inode *hi = HI(inode);
 	struct host_iovec iov[MAX_IOV];
-	int fd, nr = 0;
+	int nr = 0;
 	ssize_t got;
 
-	fd = host_reopen(HI(inode)->fd, O_RDONLY);
-	if (fd < 0)
-		return fd;
+	if (hi->rfd < 0) {
+		hi->rfd = host_reopen(hi->fd, O_RDONLY);
+		if (hi->rfd < 0) {
+			int rc = hi->rfd;
+
+			hi->rfd = -1;
+			return rc;
+		}
+	}
 	for (u64 i = 0; i < n; i++) {
 		char *p = phys_to_kva(frames[i]);
 
@@ -186,8 +197,7 @@ static int hostfs_readpages(struct inode *inode, u64 index, u64 n,
 		else
 			iov[nr++] = (struct host_iovec){ p, PAGE_SIZE };
 	}
-	got = host_preadv(fd, iov, nr, index << PAGE_SHIFT);
-	host_close(fd);
+	got = host_preadv(hi->rfd, iov, nr, index << PAGE_SHIFT);
 	if (got < 0)
 		return (int)got;
 	/* Past the end of the file the pages read as zero. */

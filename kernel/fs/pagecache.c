@@ -10,12 +10,28 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/time.h"
 #include "kernel/abi/time.h"
+#include "host/host.h"
 
 #define FILL_MAX 64
 
 static u64 size_pages(const struct inode *inode)
 {
 	return (inode->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+}
+
+/* Make the host back the frames at once, run by contiguous run. */
+static void populate_runs(const phys_t *frames, u64 n)
+{
+	u64 i = 0;
+
+	while (i < n) {
+		u64 j = i + 1;
+
+		while (j < n && frames[j] == frames[j - 1] + PAGE_SIZE)
+			j++;
+		host_physmem_populate(frames[i], (j - i) * PAGE_SIZE);
+		i = j;
+	}
 }
 
 int pagecache_fill(struct inode *inode, u64 index, u64 n)
@@ -42,6 +58,7 @@ int pagecache_fill(struct inode *inode, u64 index, u64 n)
 		}
 		if (!run)
 			return index < end ? -ENOMEM : 0;
+		populate_runs(frames, run);
 		rc = inode->iop->readpages(inode, index, run, frames);
 		for (u64 i = 0; i < run; i++) {
 			if (rc < 0 || pagemap_set(&inode->pages, index + i,

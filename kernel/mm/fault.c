@@ -13,7 +13,8 @@
 #include "kernel/task.h"
 #include "kernel/fs/vfs.h"
 
-#define FAULT_AROUND 16           /* pages; a power of two */
+#define FAULT_AROUND 16           /* pages of anonymous memory */
+#define FAULT_AROUND_FILE 64      /* pages of a file's page cache */
 #define STACK_GUARD_GAP (256 * PAGE_SIZE)
 
 static pte_t vma_pte_bits(const struct vma *v)
@@ -92,8 +93,9 @@ static int fault_one(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 /* Fault in va and the absent pages of the window around it. */
 static int fault_in(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 {
-	uaddr_t lo = MAX(v->start, va & ~(FAULT_AROUND * PAGE_SIZE - 1));
-	uaddr_t hi = MIN(v->end, lo + FAULT_AROUND * PAGE_SIZE);
+	u64 window = (v->file ? FAULT_AROUND_FILE : FAULT_AROUND) * PAGE_SIZE;
+	uaddr_t lo = MAX(v->start, va & ~(window - 1));
+	uaddr_t hi = MIN(v->end, lo + window);
 	int rc;
 
 	if (v->file) {

@@ -32,6 +32,13 @@ static u32 nframes;
 static u64 nfree;
 static u32 free_head[MAX_ORDER + 1];
 static u64 dirty_free; /* frames freed since the last sweep */
+/*
+ * Frames from here up were never handed out: their metadata is still
+ * the zero pages calloc gave us, and untouched.  Blocks are carved from
+ * here only when the free lists run dry, so a big memory costs nothing
+ * until it is used.
+ */
+static u32 untouched;
 
 /* Sweep when this many frames were freed; discard blocks this large. */
 #define SWEEP_PAGES 4096
@@ -83,7 +90,7 @@ static void free_block(u32 pfn, unsigned order)
 	while (order < MAX_ORDER) {
 		u32 buddy = pfn ^ (1U << order);
 
-		if (buddy + (1U << order) > nframes)
+		if (buddy + (1U << order) > untouched)
 			break;
 		if (!(frames[buddy].flags & F_FREE) ||
 		    frames[buddy].order != order)
@@ -97,8 +104,6 @@ static void free_block(u32 pfn, unsigned order)
 
 void frames_init(void *base, u64 size)
 {
-	u32 pfn = 0;
-
 	phys_base = base;
 	nframes = size >> PAGE_SHIFT;
 	frames = kzalloc((size_t)nframes * sizeof(*frames));
@@ -106,17 +111,23 @@ void frames_init(void *base, u64 size)
 		free_head[i] = NIL;
 	/* Frame 0 stays reserved: physical address 0 means "none". */
 	frames[0].ref = 1;
-	pfn = 1;
-	while (pfn < nframes) {
-		unsigned order = MAX_ORDER;
+	untouched = 1;
+	nfree = nframes - 1;
+}
 
-		while (order && ((pfn & ((1U << order) - 1)) ||
-				 pfn + (1U << order) > nframes))
-			order--;
-		list_push(pfn, order);
-		nfree += 1U << order;
-		pfn += 1U << order;
-	}
+/* Move the next block above the high-water mark onto the free lists. */
+static bool carve(void)
+{
+	unsigned order = MAX_ORDER;
+
+	if (untouched >= nframes)
+		return false;
+	while (order && ((untouched & ((1U << order) - 1)) ||
+			 untouched + (1U << order) > nframes))
+		order--;
+	list_push(untouched, order);
+	untouched += 1U << order;
+	return true;
 }
 
 static void zero_dirty(u32 pfn, u32 n)
@@ -160,10 +171,15 @@ phys_t frames_alloc(unsigned order, int flags)
 
 	if (order > MAX_ORDER)
 		return (phys_t)-1;
-	while (o <= MAX_ORDER && free_head[o] == NIL)
-		o++;
-	if (o > MAX_ORDER)
-		return (phys_t)-1;
+	for (;;) {
+		while (o <= MAX_ORDER && free_head[o] == NIL)
+			o++;
+		if (o <= MAX_ORDER)
+			break;
+		if (!carve())
+			return (phys_t)-1;
+		o = order;
+	}
 	pfn = free_head[o];
 	list_remove(pfn);
 	while (o > order) { /* split: the upper half goes back */
