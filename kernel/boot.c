@@ -96,6 +96,7 @@ int kernel_main(const struct boot_params *bp)
 		return -1;
 	console_init();
 	mem_init();
+	pipe_init();
 	if (boot_fs(bp->root) < 0)
 		return -1;
 	sched_init(bp->cpus ? bp->cpus : host_ncpus());

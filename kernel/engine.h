@@ -136,6 +136,12 @@ struct engine_ops {
 	 */
 	int (*ctx_create)(struct engine_as *as, void *cookie,
 			  struct engine_ctx **out);
+	/*
+	 * Hand ctx to another guest thread: wait() reports it with cookie
+	 * from now on.  (vfork: the child runs on its suspended parent's
+	 * context until it execs or exits.)
+	 */
+	void (*ctx_set_cookie)(struct engine_ctx *ctx, void *cookie);
 	/* Destroy ctx; it must not be running. */
 	void (*ctx_destroy)(struct engine_ctx *ctx);
 	/*

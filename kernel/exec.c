@@ -324,12 +324,17 @@ static void commit(struct task *t, struct mm *mm, struct file *f,
 	struct mm *old = t->mm;
 	char *exe = kmalloc(PATH_MAX);
 
+	/* A vfork child gives its parent's context back first. */
+	if (t->vfork_parent)
+		vfork_release(t);
 	if (t->ctx) {
 		if (engine->ops->ctx_set_as(t->ctx, mm->as) < 0)
 			panic("ctx_set_as");
 	} else if (engine->ops->ctx_create(mm->as, t, &t->ctx) < 0) {
 		panic("ctx_create");
 	}
+	t->proc->did_exec = true;
+	timers_release(t->proc, true);
 	t->mm = mm;
 	mm->exe = f;
 	file_get(f);

@@ -49,8 +49,9 @@ static void notify_parent(struct process *p, int why, int status)
 	if (why == CLD_STOPPED || why == CLD_CONTINUED) {
 		if (!(a->flags & SA_NOCLDSTOP))
 			send_signal_process(parent, SIGCHLD, &info);
-	} else if (a->handler != SIG_IGN) {
-		send_signal_process(parent, SIGCHLD, &info);
+	} else if (p->exit_signal) {
+		info.si_signo = p->exit_signal;
+		send_signal_process(parent, p->exit_signal, &info);
 	}
 	wake_up(&parent->child_wait);
 }
@@ -90,6 +91,7 @@ static void process_exit(struct process *p)
 
 	p->zombie = true;
 	p->exiting = true;
+	timers_release(p, false);
 	reparent_children(p);
 	if (p->pid == 1) {
 		guest_exit_status = status;
@@ -117,8 +119,12 @@ static void release_resources(struct task *t)
 		if (copy_to_mm(t->mm, t->clear_child_tid, &(u32){ 0 }, 4) == 0)
 			futex_wake_addr(t->mm, t->clear_child_tid, 1);
 	}
-	if (t->ctx)
+	if (t->vfork_parent)
+		vfork_release(t);
+	if (t->ctx) {
+		t->proc->utime_ns += task_cpu_ns(t);
 		engine->ops->ctx_destroy(t->ctx);
+	}
 	t->ctx = NULL;
 	if (t->mm)
 		mm_put(t->mm);
@@ -161,6 +167,18 @@ void do_exit_group(struct task *t, int code)
 				signal_wake(o, true);
 	}
 	do_exit(t, p->exit_code);
+}
+
+void task_abort(struct task *t)
+{
+	struct process *p = t->proc;
+
+	release_resources(t);
+	list_del(&t->thread_link);
+	p->nr_threads--;
+	task_free(t);
+	list_del(&p->sibling);
+	process_free(p);
 }
 
 void reap_dead_tasks(void)

@@ -645,6 +645,10 @@ long sys_fcntl(struct task *t, int fd, int cmd, u64 arg)
 	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
 		rc = -ENOLCK; /* record locks come with the VFS work */
 		break;
+	case F_GETPIPE_SZ:
+	case F_SETPIPE_SZ:
+		rc = pipe_fcntl_size(f, cmd, arg);
+		break;
 	case F_GETOWN:
 	case F_GETSIG:
 	case F_GETLEASE:
@@ -689,4 +693,28 @@ long sys_ioctl(struct task *t, int fd, unsigned cmd, uaddr_t arg)
 	}
 	file_put(f);
 	return rc;
+}
+
+long sys_close_range(struct task *t, unsigned first, unsigned last,
+		     unsigned flags)
+{
+	if (flags & ~(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE))
+		return -EINVAL;
+	if (first > last)
+		return -EINVAL;
+	if ((flags & CLOSE_RANGE_UNSHARE) && t->files->refcount > 1) {
+		struct files *f = files_dup(t->files);
+
+		files_put(t->files);
+		t->files = f;
+	}
+	for (u64 fd = first; fd <= last && fd < (u64)t->files->max; fd++) {
+		if (!t->files->fd[fd])
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			fd_set_cloexec(t, (int)fd, true);
+		else
+			fd_close(t, (int)fd);
+	}
+	return 0;
 }

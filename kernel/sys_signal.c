@@ -6,6 +6,7 @@
 #include "kernel/task.h"
 #include "kernel/signal.h"
 #include "kernel/uaccess.h"
+#include "kernel/abi/stat.h"
 
 long sys_rt_sigaction(struct task *t, int sig, uaddr_t uact, uaddr_t uoact,
 		      size_t size)
@@ -108,4 +109,265 @@ long sys_sigaltstack(struct task *t, uaddr_t uss, uaddr_t uoss)
 	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
+}
+
+/* ---- sending ---- */
+
+/* May t send sig to process p?  (Linux's kill_ok_by_cred.) */
+static bool may_signal(struct task *t, struct process *p, int sig)
+{
+	const struct creds *s = &t->proc->cred, *d = &p->cred;
+
+	if (s->euid == 0)
+		return true;
+	if (s->euid == d->suid || s->euid == d->uid || s->uid == d->suid ||
+	    s->uid == d->uid)
+		return true;
+	return sig == SIGCONT && t->proc->sid == p->sid;
+}
+
+/*
+ * init only gets the signals it has a handler for, from its own
+ * processes (as Linux's pid 1).
+ */
+static bool init_protected(struct process *p, int sig)
+{
+	struct linux_sigaction *a;
+
+	if (p->pid != 1 || !sig)
+		return false;
+	a = &p->sighand->action[sig - 1];
+	return sig == SIGKILL || sig == SIGSTOP || a->handler == SIG_DFL ||
+	       a->handler == SIG_IGN;
+}
+
+static void user_info(struct task *t, int sig, int code,
+		      struct linux_siginfo *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->si_signo = sig;
+	info->si_code = code;
+	info->kill.pid = t->proc->pid;
+	info->kill.uid = t->proc->cred.uid;
+}
+
+static int signal_one(struct task *t, struct process *p, int sig,
+		      const struct linux_siginfo *info)
+{
+	if (!may_signal(t, p, sig))
+		return -EPERM;
+	if (init_protected(p, sig))
+		return 0;
+	return send_signal_process(p, sig, info);
+}
+
+static long kill_group(struct task *t, pid_t pgid, int sig,
+		       const struct linux_siginfo *info)
+{
+	struct process *p, *tmp;
+	int rc = -ESRCH, found = 0, ok = 0;
+
+	list_for_each_safe(p, tmp, &all_processes, all_link) {
+		if (p->pgid != pgid || p->zombie)
+			continue;
+		found++;
+		if (signal_one(t, p, sig, info) == 0)
+			ok++;
+	}
+	if (found)
+		rc = ok ? 0 : -EPERM;
+	return rc;
+}
+
+static long do_kill(struct task *t, pid_t pid, int sig,
+		    const struct linux_siginfo *info)
+{
+	struct process *p, *tmp;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid > 0) {
+		p = process_find(pid);
+		if (!p)
+			return -ESRCH;
+		return p->zombie ? 0 : signal_one(t, p, sig, info);
+	}
+	if (pid == 0)
+		return kill_group(t, t->proc->pgid, sig, info);
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	if (pid < -1)
+		return kill_group(t, -pid, sig, info);
+	/* -1: everyone we may signal but init and ourselves. */
+	{
+		int found = 0, ok = 0;
+
+		list_for_each_safe(p, tmp, &all_processes, all_link) {
+			if (p->pid == 1 || p == t->proc || p->zombie)
+				continue;
+			found++;
+			if (signal_one(t, p, sig, info) == 0)
+				ok++;
+		}
+		return !found ? -ESRCH : ok ? 0 : -EPERM;
+	}
+}
+
+long sys_kill(struct task *t, pid_t pid, int sig)
+{
+	struct linux_siginfo info;
+
+	user_info(t, sig, SI_USER, &info);
+	return do_kill(t, pid, sig, &info);
+}
+
+static long thread_kill(struct task *t, pid_t tgid, pid_t tid, int sig,
+			const struct linux_siginfo *info)
+{
+	struct task *target;
+
+	if (sig < 0 || sig > NSIG || tid <= 0 || tgid == 0 || tgid < -1)
+		return -EINVAL;
+	target = task_find(tid);
+	if (!target || target->state == TASK_DEAD ||
+	    (tgid > 0 && target->proc->pid != tgid))
+		return -ESRCH;
+	if (!may_signal(t, target->proc, sig))
+		return -EPERM;
+	if (init_protected(target->proc, sig))
+		return 0;
+	return send_signal_thread(target, sig, info);
+}
+
+long sys_tkill(struct task *t, pid_t tid, int sig)
+{
+	struct linux_siginfo info;
+
+	user_info(t, sig, SI_TKILL, &info);
+	return thread_kill(t, -1, tid, sig, &info);
+}
+
+long sys_tgkill(struct task *t, pid_t tgid, pid_t tid, int sig)
+{
+	struct linux_siginfo info;
+
+	user_info(t, sig, SI_TKILL, &info);
+	return thread_kill(t, tgid, tid, sig, &info);
+}
+
+/* A user may not forge kernel or kill() siginfo for others. */
+static int copy_user_info(struct task *t, pid_t pid, int sig, uaddr_t uinfo,
+			  struct linux_siginfo *info)
+{
+	if (copy_from_user(info, uinfo, sizeof(*info)))
+		return -EFAULT;
+	if ((info->si_code >= 0 || info->si_code == SI_TKILL) &&
+	    pid != t->proc->pid)
+		return -EPERM;
+	info->si_signo = sig;
+	return 0;
+}
+
+long sys_rt_sigqueueinfo(struct task *t, pid_t pid, int sig, uaddr_t uinfo)
+{
+	struct linux_siginfo info;
+	int rc = copy_user_info(t, pid, sig, uinfo, &info);
+
+	if (rc < 0)
+		return rc;
+	if (pid <= 0)
+		return -EINVAL;
+	return do_kill(t, pid, sig, &info);
+}
+
+long sys_rt_tgsigqueueinfo(struct task *t, pid_t tgid, pid_t tid, int sig,
+			   uaddr_t uinfo)
+{
+	struct linux_siginfo info;
+	int rc = copy_user_info(t, tgid, sig, uinfo, &info);
+
+	if (rc < 0)
+		return rc;
+	return thread_kill(t, tgid, tid, sig, &info);
+}
+
+/* ---- waiting for signals ---- */
+
+static void wait_for_signal(struct task *t)
+{
+	struct waitq wq;
+
+	waitq_init(&wq);
+	while (!signal_pending(t))
+		sleep_on(&wq, true, 0);
+}
+
+long sys_pause(struct task *t)
+{
+	wait_for_signal(t);
+	return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigsuspend(struct task *t, uaddr_t umask, size_t size)
+{
+	sigset_t mask;
+
+	if (size != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	t->saved_blocked = t->blocked;
+	t->restore_blocked = true;
+	t->blocked = mask & ~SIG_KERNEL_ONLY;
+	wait_for_signal(t);
+	return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigtimedwait(struct task *t, uaddr_t uset, uaddr_t uinfo,
+			 uaddr_t utimeout, size_t size)
+{
+	struct linux_siginfo info;
+	struct linux_timespec ts;
+	sigset_t set, saved = t->blocked;
+	s64 deadline = 0;
+	struct waitq wq;
+	int sig, rc = 0;
+
+	if (size != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	set &= ~SIG_KERNEL_ONLY;
+	if (utimeout) {
+		if (copy_from_user(&ts, utimeout, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -EINVAL;
+		deadline = ktime_mono() + MIN(ts.tv_sec, 1LL << 32) * 1000000000LL +
+			   ts.tv_nsec;
+	}
+	sig = dequeue_signal(t, set, &info);
+	if (!sig) {
+		if (utimeout && !ts.tv_sec && !ts.tv_nsec)
+			return -EAGAIN;
+		/* Let the awaited signals wake us. */
+		t->blocked &= ~set;
+		waitq_init(&wq);
+		while (!(sig = dequeue_signal(t, set, &info))) {
+			if (signal_pending(t)) {
+				rc = -EINTR;
+				break;
+			}
+			if (sleep_on(&wq, true, deadline ? deadline : 0) == -ETIMEDOUT) {
+				rc = -EAGAIN;
+				break;
+			}
+		}
+		t->blocked = saved;
+	}
+	if (!sig)
+		return rc;
+	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return sig;
 }

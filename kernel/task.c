@@ -150,6 +150,7 @@ struct process *process_create(struct process *parent)
 	list_init(&p->shared_pending.queue);
 	waitq_init(&p->child_wait);
 	p->start_ns = ktime_mono();
+	p->exit_signal = SIGCHLD;
 	if (parent) {
 		p->parent = parent;
 		p->pgid = parent->pgid;

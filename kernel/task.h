@@ -80,7 +80,10 @@ struct process {
 	struct waitq child_wait; /* woken on a child's state change */
 	int stop_state;         /* job control: 0, or the stop signal */
 	bool stop_reported;     /* the stop was reported to wait */
+	int exit_signal;        /* sent to the parent at exit (SIGCHLD) */
+	bool did_exec;          /* for setpgid's EACCES */
 	bool continued;         /* SIGCONT not yet reported to wait */
+	struct proc_timers *timers; /* itimer.c; NULL until first used */
 	s64 start_ns;
 	s64 utime_ns, stime_ns, cutime_ns, cstime_ns;
 	struct list all_link;   /* processes list */
@@ -109,6 +112,15 @@ struct task {
 
 	/* user mode */
 	struct engine_ctx *ctx;
+	/*
+	 * vfork: the parent sleeps until its child releases the memory
+	 * (exec or exit); the child runs on the parent's engine context
+	 * meanwhile (ctx_borrowed) and gives it back then.
+	 */
+	struct task *vfork_parent;
+	bool ctx_borrowed;
+	bool vfork_waiting;
+	struct waitq vfork_wait;
 	struct uregs regs;
 	struct trap trap;
 	bool in_syscall;         /* regs.rax not yet the result */
@@ -174,6 +186,15 @@ s64 task_cpu_ns(struct task *t);
 int sched_ncpus(void);
 extern struct engine *engine;
 
+/* kernel/itimer.c: cancel p's timers (keep the interval ones at exec) */
+void timers_release(struct process *p, bool keep_itimers);
+
+/* kernel/fork.c */
+long do_clone(struct task *t, u64 flags, uaddr_t newsp, uaddr_t parent_tid,
+	      uaddr_t child_tid, uaddr_t tls, int exit_signal);
+/* The vfork child t no longer uses its parent's memory: wake it. */
+void vfork_release(struct task *t);
+
 /* kernel/exit.c: code is a wait status (exit << 8, or a signal) */
 __attribute__((noreturn)) void do_exit(struct task *t, int code);
 __attribute__((noreturn)) void do_exit_group(struct task *t, int code);
@@ -181,6 +202,8 @@ void do_group_stop(struct task *t, int sig);
 void wake_task_stopped(struct task *t);
 /* Free what is left of dead tasks (their kernel stacks). */
 void reap_dead_tasks(void);
+/* Undo task_create() of a task that never ran, and its process. */
+void task_abort(struct task *t);
 /* The guest's exit status once init is gone; -1 before. */
 extern int guest_exit_status;
 

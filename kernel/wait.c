@@ -14,16 +14,18 @@ static void sleep_timeout(struct ktimer *timer)
 int sleep_on_many(struct waitq **wqs, int n, bool interruptible, s64 deadline)
 {
 	struct task *t = current;
-	int i;
+	struct waiter *w = t->waiters;
+	int i, rc;
 
-	BUG_ON(n > (int)ARRAY_SIZE(t->waiters));
 	if (interruptible && signal_pending(t))
 		return -EINTR;
 	if (deadline && deadline <= ktime_mono())
 		return -ETIMEDOUT;
+	if (n > (int)ARRAY_SIZE(t->waiters))
+		w = kmalloc(n * sizeof(*w));
 	for (i = 0; i < n; i++) {
-		t->waiters[i].task = t;
-		list_add_tail(&wqs[i]->waiters, &t->waiters[i].link);
+		w[i].task = t;
+		list_add_tail(&wqs[i]->waiters, &w[i].link);
 	}
 	t->nwaiters = n;
 	t->timed_out = false;
@@ -35,15 +37,18 @@ int sleep_on_many(struct waitq **wqs, int n, bool interruptible, s64 deadline)
 	t->sleep_interruptible = interruptible;
 	schedule();
 	for (i = 0; i < n; i++)
-		list_del(&t->waiters[i].link);
+		list_del(&w[i].link);
+	if (w != t->waiters)
+		kfree(w);
 	t->nwaiters = 0;
 	if (deadline)
 		timer_cancel(&t->sleep_timer);
+	rc = 0;
 	if (t->timed_out)
-		return -ETIMEDOUT;
-	if (interruptible && signal_pending(t))
-		return -EINTR;
-	return 0;
+		rc = -ETIMEDOUT;
+	else if (interruptible && signal_pending(t))
+		rc = -EINTR;
+	return rc;
 }
 
 int sleep_on(struct waitq *wq, bool interruptible, s64 deadline)

@@ -532,6 +532,33 @@ static int pt_as_protect(struct engine_as *as, uaddr_t va, u64 len, int prot)
 }
 
 /*
+ * Wait for the batch to reach its int3.  Other stops can come first: a
+ * PTRACE_INTERRUPT (kick) that was still pending from before, or a
+ * signal sent to the stub from outside.  They are let go and waited
+ * past; anything else is fatal to the space.
+ */
+static int wait_batch(struct engine_as *as, struct user_regs_struct *r)
+{
+	int status;
+
+	for (;;) {
+		if (wait_pid(as->pid, &status) < 0 || !WIFSTOPPED(status))
+			return -EIO;
+		if (ptrace(PTRACE_GETREGS, as->pid, 0, r) < 0)
+			return -EIO;
+		if (!(status >> 16) && WSTOPSIG(status) == SIGTRAP &&
+		    r->rip == STUB_SYM_stub_batch_trap + 1)
+			return 0;
+		if (!(status >> 16) && (WSTOPSIG(status) == SIGSEGV ||
+					WSTOPSIG(status) == SIGBUS ||
+					WSTOPSIG(status) == SIGILL))
+			return -EIO; /* the stub itself faulted */
+		if (ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
+			return -EIO;
+	}
+}
+
+/*
  * Run the queued calls in the stub.  Precondition: the stub's main
  * thread is stopped.  Its registers are clobbered: the next resume
  * writes them all.
@@ -539,43 +566,30 @@ static int pt_as_protect(struct engine_as *as, uaddr_t va, u64 len, int prot)
 static int flush(struct engine_as *as)
 {
 	struct user_regs_struct r;
-	int status;
 
 	if (as->error)
 		return as->error;
 	if (!as->ctl->nops)
 		return 0;
 	as->last = NULL;
-	memset(&r, 0, sizeof(r));
 	memcpy(&r, &as->pe->seg, sizeof(r));
 	r.rip = STUB_SYM_stub_batch;
 	r.orig_rax = -1;
 	if (as->main)
 		as->main->regs_valid = false;
 	if (ptrace(PTRACE_SETREGS, as->pid, 0, &r) < 0 ||
-	    ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
-		goto out_dead;
-	if (wait_pid(as->pid, &status) < 0)
-		goto out_dead;
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
-		if (WIFSTOPPED(status)) {
-			/* Something else stopped it first; kill rather than guess. */
-			kill(as->pid, SIGKILL);
-		}
-		goto out_dead;
+	    ptrace(PTRACE_CONT, as->pid, 0, 0) < 0 || wait_batch(as, &r) < 0) {
+		kill(as->pid, SIGKILL);
+		as->ctl->nops = 0;
+		as->error = -EIO;
+		return as->error;
 	}
-	if (ptrace(PTRACE_GETREGS, as->pid, 0, &r) < 0)
-		goto out_dead;
 	as->ctl->nops = 0;
 	if ((s64)r.rax < 0) {
 		as->error = (int)(s64)r.rax;
 		return as->error;
 	}
 	return 0;
-out_dead:
-	as->ctl->nops = 0;
-	as->error = -EIO;
-	return as->error;
 }
 
 static int pt_as_flush(struct engine_as *as)
@@ -602,6 +616,11 @@ static int pt_ctx_create(struct engine_as *as, void *cookie,
 	hash_add(as->pe, ctx);
 	*out = ctx;
 	return 0;
+}
+
+static void pt_ctx_set_cookie(struct engine_ctx *ctx, void *cookie)
+{
+	ctx->cookie = cookie;
 }
 
 static void pt_ctx_destroy(struct engine_ctx *ctx)
@@ -818,8 +837,12 @@ static int pt_set_fpu(struct engine_ctx *ctx, const void *buf)
 
 static s64 pt_cpu_time(struct engine_ctx *ctx)
 {
-	/* The CPU clock of one thread: MAKE_THREAD_CPUCLOCK(tid, SCHED). */
-	clockid_t clk = (clockid_t)((~(unsigned)ctx->tid << 3) | 6);
+	/*
+	 * A thread CPU clock is readable only inside its own thread group;
+	 * the stub's process clock (MAKE_PROCESS_CPUCLOCK(pid, SCHED)) is
+	 * readable by its parent, and a stub has one guest thread.
+	 */
+	clockid_t clk = (clockid_t)((~(unsigned)ctx->as->pid << 3) | 2);
 	struct timespec ts;
 
 	if (clock_gettime(clk, &ts) < 0)
@@ -905,6 +928,7 @@ const struct engine_ops ptrace_engine_ops = {
 	.as_protect = pt_as_protect,
 	.as_flush = pt_as_flush,
 	.ctx_create = pt_ctx_create,
+	.ctx_set_cookie = pt_ctx_set_cookie,
 	.ctx_destroy = pt_ctx_destroy,
 	.ctx_set_as = pt_ctx_set_as,
 	.resume = pt_resume,

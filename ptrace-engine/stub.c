@@ -213,6 +213,8 @@ __asm__(".text\n"
 	"2:\n\t"
 	"xor %eax, %eax\n"
 	"3:\n\t"
+	".globl stub_batch_trap\n"
+	"stub_batch_trap:\n\t"
 	"int3\n\t"
 	"jmp 3b\n");
 

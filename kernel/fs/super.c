@@ -7,7 +7,7 @@
 
 struct list mount_list = LIST_INIT(mount_list);
 struct path root_path;
-/* Set by the pipe code once it is there; until then a fifo is ENXIO. */
+/* The FIFO operations, from pipe.c (pipe_init). */
 const struct file_ops *fifo_fops;
 static int next_mount_id = 20;
 static u64 next_anon_dev = 0x30;

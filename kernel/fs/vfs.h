@@ -169,7 +169,8 @@ struct inode {
 	const struct file_ops *fop;
 	int refcount;
 	struct pagemap pages;    /* page cache (tmpfs: the data itself) */
-	struct waitq wait;       /* for pipes, devices */
+	struct waitq wait;       /* for devices */
+	struct pipe *pipe;       /* a FIFO's pipe while it is open */
 	void *priv;              /* the file system's own */
 	struct list hash_link;   /* the file system's inode table */
 };
@@ -342,6 +343,9 @@ ssize_t pagecache_write(struct file *f, struct iov_iter *it, u64 *pos);
 int pagecache_truncate(struct inode *inode, u64 size);
 
 extern const struct file_ops *fifo_fops;
+void pipe_init(void);
+/* F_GETPIPE_SZ / F_SETPIPE_SZ; -EBADF if f is not a pipe. */
+long pipe_fcntl_size(struct file *f, int cmd, u64 arg);
 
 /* Character devices, by device number. */
 struct chrdev {

@@ -392,3 +392,62 @@ int vma_protect(struct mm *mm, uaddr_t start, u64 len, int prot)
 	mm->cache = NULL;
 	return 0;
 }
+
+/* ---- fork ---- */
+
+struct fork_arg {
+	struct mm *parent, *child;
+	struct vma *vma;
+};
+
+static void fork_one(pte_t *pte, uaddr_t va, void *arg)
+{
+	struct fork_arg *a = arg;
+	phys_t p = pte_phys(*pte);
+
+	/* Private writable pages become copy-on-write in both. */
+	if (!(a->vma->flags & VMA_SHARED) && (*pte & PTE_WRITE)) {
+		*pte &= ~PTE_WRITE;
+		engine_map(a->parent, va, *pte);
+	}
+	frame_get(p);
+	pte_install(a->child, va, p, *pte & ~(PTE_ADDR | PTE_PRESENT));
+}
+
+struct mm *mm_fork(struct mm *old)
+{
+	struct mm *mm = mm_create();
+	struct vma *v;
+
+	if (!mm)
+		return NULL;
+	mm->start_code = old->start_code;
+	mm->end_code = old->end_code;
+	mm->start_data = old->start_data;
+	mm->end_data = old->end_data;
+	mm->start_brk = old->start_brk;
+	mm->brk = old->brk;
+	mm->start_stack = old->start_stack;
+	mm->arg_start = old->arg_start;
+	mm->arg_end = old->arg_end;
+	mm->env_start = old->env_start;
+	mm->env_end = old->env_end;
+	mm->mmap_base = old->mmap_base;
+	mm->exe = old->exe;
+	if (mm->exe)
+		file_get(mm->exe);
+	list_for_each(v, &old->vmas, link) {
+		struct vma *n;
+		struct fork_arg a = { old, mm, v };
+
+		if (v->flags & VMA_DONTFORK)
+			continue;
+		n = kmalloc(sizeof(*n));
+		*n = *v;
+		if (n->file)
+			file_get(n->file);
+		list_add_tail(&mm->vmas, &n->link);
+		pt_for_each(&old->pt, v->start, v->end, fork_one, &a);
+	}
+	return mm;
+}
