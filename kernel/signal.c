@@ -171,6 +171,18 @@ bool signal_pending(struct task *t)
 	return ((t->pending.set | t->proc->shared_pending.set) & ~t->blocked) != 0;
 }
 
+/*
+ * The wait status of a process killed by sig.  Linux flags a core dump
+ * only when one was written, which needs RLIMIT_CORE above zero; umk
+ * writes no core files but reports the flag where Linux would dump.
+ */
+static int death_status(struct process *p, int sig)
+{
+	if ((COREDUMP_MASK & SIGMASK(sig)) && p->rlim[RLIMIT_CORE].rlim_cur)
+		return sig | 0x80;
+	return sig;
+}
+
 /* ---- sending ---- */
 
 void signal_wake(struct task *t, bool fatal)
@@ -229,7 +241,7 @@ static void complete_signal(struct process *p, struct task *target, int sig)
 	struct task *t;
 
 	if (target->state != TASK_DEAD && fatal_by_default(target, sig)) {
-		start_group_exit(p, sig);
+		start_group_exit(p, death_status(p, sig));
 		return;
 	}
 	if (!(target->blocked & SIGMASK(sig))) {
@@ -304,8 +316,7 @@ void force_sig_fault(struct task *t, int sig, int code, uaddr_t addr,
 	}
 	pending_add(&t->pending, sig, &info);
 	if (fatal_by_default(t, sig))
-		start_group_exit(t->proc, sig | ((COREDUMP_MASK & SIGMASK(sig))
-						   ? 0x80 : 0));
+		start_group_exit(t->proc, death_status(t->proc, sig));
 }
 
 /* ---- frames ---- */
@@ -561,7 +572,7 @@ void do_signal(struct task *t)
 			do_group_stop(t, sig);
 			continue;
 		}
-		do_exit_group(t, sig | ((COREDUMP_MASK & SIGMASK(sig)) ? 0x80 : 0));
+		do_exit_group(t, death_status(t->proc, sig));
 	}
 	restart_syscall(t, false, NULL);
 	if (t->restore_blocked) {

@@ -113,9 +113,11 @@ long sys_pwritev(struct task *t, int fd, uaddr_t iov, int nr, s64 pos)
 
 #define RWF_SUPPORTED 0x1f /* HIPRI DSYNC SYNC NOWAIT APPEND */
 
+/* x86-64 passes the position whole in pos_l; pos_h is ignored. */
 long sys_preadv2(struct task *t, int fd, uaddr_t iov, int nr, s64 pos,
-		 int flags)
+		 u64 pos_h, int flags)
 {
+	(void)pos_h;
 	if (flags & ~RWF_SUPPORTED)
 		return -EOPNOTSUPP;
 	if (pos < -1)
@@ -124,8 +126,9 @@ long sys_preadv2(struct task *t, int fd, uaddr_t iov, int nr, s64 pos,
 }
 
 long sys_pwritev2(struct task *t, int fd, uaddr_t iov, int nr, s64 pos,
-		  int flags)
+		  u64 pos_h, int flags)
 {
+	(void)pos_h;
 	if (flags & ~RWF_SUPPORTED)
 		return -EOPNOTSUPP;
 	if (pos < -1)

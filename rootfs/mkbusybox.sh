@@ -9,7 +9,7 @@ if [ -z "$busybox" ] || ! "$busybox" true 2>/dev/null; then
 	echo "mkbusybox.sh: no busybox found: install the Debian package busybox-static" >&2
 	exit 1
 fi
-if file -L "$busybox" 2>/dev/null | grep -q dynamically; then
+if readelf -l "$busybox" 2>/dev/null | grep -q INTERP; then
 	echo "mkbusybox.sh: $busybox is not static: install busybox-static" >&2
 	exit 1
 fi

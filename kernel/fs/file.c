@@ -258,8 +258,9 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags,
 			return rc;
 		}
 	}
-	if ((flags & O_TRUNC) && !created && S_ISREG(f->f_inode->mode) &&
-	    (f->f_mode & FMODE_WRITE)) {
+	/* Linux truncates for O_TRUNC whatever the access mode, once
+	   may_open() has checked for write permission. */
+	if ((flags & O_TRUNC) && !created && S_ISREG(f->f_inode->mode)) {
 		struct iattr a = { .valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME };
 
 		a.mtime.tv_nsec = UTIME_NOW;

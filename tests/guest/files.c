@@ -266,6 +266,7 @@ static void t_openat(void)
 static void t_open_names(void)
 {
 	char name[300], path[5000];
+	int fd;
 
 	memset(name, 'n', 255);
 	name[255] = 0;
@@ -286,7 +287,8 @@ static void t_open_names(void)
 	path[4096] = 0;
 	SYS_L("open(4096-byte path)", open(path, O_RDONLY));
 	/* .. at the root stays at the root */
-	SYS_L("open(/../../..)", open("/../../..", O_RDONLY | O_DIRECTORY) >= 0);
+	fd = SYS_L("open(/../../..)", open("/../../..", O_RDONLY | O_DIRECTORY));
+	SYS(close(fd));
 }
 
 static void t_read_write(void)
@@ -533,18 +535,24 @@ static void t_dup(void)
 	SYS(dup2(d, 10));
 	n = SYS(read(10, buf, 8));
 	show_bytes("via 10", buf, n);
-	SYS(dup3(d, d, 0));
-	SYS(dup3(d, 11, O_CLOEXEC));
+	/* raw dup3: musl's wrapper hides some of the kernel's answers */
+	SYS(syscall(SYS_dup3, d, d, 0));
+	SYS(syscall(SYS_dup3, d, d, O_CLOEXEC));
+	SYS(syscall(SYS_dup3, d, 11, O_CLOEXEC));
 	SYS(fcntl(11, F_GETFD));
-	SYS(dup3(d, 12, 0));
+	SYS(syscall(SYS_dup3, d, 12, 0));
 	SYS(fcntl(12, F_GETFD));
-	SYS(dup3(d, 13, 1));
-	SYS(dup3(d, 13, O_CLOEXEC | O_NONBLOCK));
-	SYS(dup3(-1, 13, 0));
+	SYS(syscall(SYS_dup3, d, 11, 0));
+	SYS(fcntl(11, F_GETFD));
+	SYS(syscall(SYS_dup3, d, 13, 1));
+	SYS(syscall(SYS_dup3, d, 13, O_CLOEXEC | O_NONBLOCK));
+	SYS(fcntl(13, F_GETFD));
+	SYS(syscall(SYS_dup3, -1, 13, 0));
+	SYS(syscall(SYS_dup3, d, -1, 0));
 	SYS(dup2(d, 1 << 20));
 	SYS(dup2(d, 0x7fffffff));
-	/* the lowest free descriptor */
-	SYS(close(4));
+	/* the lowest free descriptor: 3 was closed above */
+	SYS(dup(d));
 	SYS(dup(d));
 	SYS(close(d));
 	SYS(close(d));

@@ -308,9 +308,12 @@ static int harness_run_inproc(const struct tcase *c)
 	struct sigaction sa;
 	unsigned i;
 
-	if (harness_cwd < 0)
-		harness_cwd = fcntl(open(".", O_RDONLY | O_DIRECTORY),
-				    F_DUPFD_CLOEXEC, 60);
+	if (harness_cwd < 0) {
+		int fd = open(".", O_RDONLY | O_DIRECTORY);
+
+		harness_cwd = fcntl(fd, F_DUPFD_CLOEXEC, 60);
+		close(fd);
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = harness_catch;
 	sa.sa_flags = SA_NODEFER;
