@@ -136,6 +136,16 @@ static int follow_link(struct task *t, struct nameidata *nd,
 
 	if (++nd->depth > MAX_SYMLINKS)
 		return -ELOOP;
+	if (link->iop->follow_link) {
+		struct path to;
+		int rc = link->iop->follow_link(link, t, &to);
+
+		if (rc < 0)
+			return rc;
+		path_put(&nd->path);
+		nd->path = to;
+		return 0;
+	}
 	if (!link->iop->readlink)
 		return -EINVAL;
 	target = kmalloc(PATH_MAX);

@@ -104,6 +104,11 @@ struct inode_ops {
 		      struct inode *ndir, const char *nname, unsigned flags);
 	/* The target of a symlink, into buf (not NUL-terminated). */
 	ssize_t (*readlink)(struct inode *inode, char *buf, size_t size);
+	/*
+	 * A "magic" link (procfs's exe, cwd, fd/N): where it leads, as a
+	 * path reference for task t, instead of text to walk.  0 or -errno.
+	 */
+	int (*follow_link)(struct inode *inode, struct task *t, struct path *out);
 	/* Refresh the inode's attributes from the backing store. */
 	int (*getattr)(struct inode *inode);
 	int (*setattr)(struct inode *inode, const struct iattr *attr);
