@@ -36,6 +36,7 @@ struct file;
 struct super_block;
 struct iov_iter;
 struct poll_table;
+struct path;
 
 #define NAME_MAX 255
 #define PATH_MAX 4096
