@@ -188,6 +188,11 @@ long sys_openat(struct task *t, int dirfd, uaddr_t path, int flags,
 	return do_open(t, dirfd, path, flags, mode);
 }
 
+long sys_creat(struct task *t, uaddr_t path, mode_t mode)
+{
+	return do_open(t, AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
 long sys_close(struct task *t, int fd)
 {
 	return fd_close(t, fd);

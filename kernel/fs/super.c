@@ -167,6 +167,50 @@ static void d_drop(struct dentry *d)
 	}
 }
 
+/* Re-parent d under new_parent as name (d keeps its inode). */
+static void d_reparent(struct dentry *d, struct dentry *new_parent,
+		       const char *name)
+{
+	struct dentry *old_parent = d->parent;
+	char *copy = kstrdup(name);
+
+	list_del(&d->sibling);
+	kfree(d->name);
+	d->name = copy;
+	if (new_parent != old_parent) {
+		dget(new_parent);
+		d->parent = new_parent;
+	}
+	list_add_tail(&new_parent->children, &d->sibling);
+	if (new_parent != old_parent)
+		dput(old_parent);
+}
+
+void d_move(struct dentry *d, struct dentry *target)
+{
+	struct dentry *parent = target->parent;
+	char *name = kstrdup(target->name);
+
+	d_drop(target);
+	d_reparent(d, parent, name);
+	kfree(name);
+}
+
+void d_exchange(struct dentry *a, struct dentry *b)
+{
+	struct dentry *pa = a->parent, *pb = b->parent;
+	char *na = kstrdup(a->name), *nb = kstrdup(b->name);
+
+	dget(pa);
+	dget(pb);
+	d_reparent(a, pb, nb);
+	d_reparent(b, pa, na);
+	dput(pa);
+	dput(pb);
+	kfree(na);
+	kfree(nb);
+}
+
 void d_drop_child(struct dentry *parent, const char *name)
 {
 	struct dentry *d = d_child(parent, name);

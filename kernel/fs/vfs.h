@@ -183,6 +183,7 @@ struct inode {
 
 #define DCACHE_MOUNTED 0x1
 #define DCACHE_DEAD 0x2
+#define DCACHE_TMPFILE 0x4   /* an O_TMPFILE file that may still be linked */
 
 struct dentry {
 	char *name;
@@ -259,6 +260,24 @@ void dget(struct dentry *d);
 void dput(struct dentry *d);
 /* Drop a cached child name of parent (after unlink, rename). */
 void d_drop_child(struct dentry *parent, const char *name);
+/* After a rename: d takes target's name and place; target is dropped. */
+void d_move(struct dentry *d, struct dentry *target);
+/* After RENAME_EXCHANGE: a and b swap names and places. */
+void d_exchange(struct dentry *a, struct dentry *b);
+
+/* dirops.c: the VFS side of changing directories (checks included). */
+int vfs_mkdir(struct task *t, const struct path *dir, const char *name,
+	      mode_t mode);
+int vfs_mknod(struct task *t, const struct path *dir, const char *name,
+	      mode_t mode, u64 dev);
+int vfs_symlink(struct task *t, const struct path *dir, const char *name,
+		const char *target);
+int vfs_link(struct task *t, const struct path *old, const struct path *dir,
+	     const char *name);
+int vfs_unlink(struct task *t, const struct path *dir, struct dentry *victim);
+int vfs_rmdir(struct task *t, const struct path *dir, struct dentry *victim);
+int vfs_rename(struct task *t, const struct path *odir, struct dentry *old,
+	       const struct path *ndir, struct dentry *new, unsigned flags);
 
 /* Mount sb (its root dentry) on path; flags MNT_*.  0 or -errno. */
 int do_mount_sb(struct super_block *sb, const struct path *where,
