@@ -97,7 +97,8 @@ static int map_segment(struct mm *mm, struct elf_file *ef,
 	if (p->p_filesz) {
 		u64 pgoff = (p->p_offset - (start - pstart)) >> PAGE_SHIFT;
 
-		rc = vma_map(mm, pstart, anon - pstart, prot, 0, ef->f, pgoff);
+		rc = vma_map(mm, pstart, anon - pstart, prot, 0, file_real(ef->f),
+			     pgoff);
 		if (rc < 0)
 			return rc;
 		rc = mm_populate(mm, pstart, MIN(anon, pstart + POPULATE_MAX),

@@ -97,7 +97,7 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 	if (flags & MAP_GROWSDOWN)
 		vflags |= VMA_GROWSDOWN;
 	rc = vma_map(mm, at, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
-		     vflags, f, off >> PAGE_SHIFT);
+		     vflags, f ? file_real(f) : NULL, off >> PAGE_SHIFT);
 	if (rc < 0)
 		goto out;
 	if ((flags & MAP_POPULATE) && !(flags & MAP_NONBLOCK))

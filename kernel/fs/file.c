@@ -34,7 +34,7 @@ struct file *file_alloc(const struct path *path, unsigned flags)
 	f->f_inode = path->dentry->inode;
 	inode_get(f->f_inode);
 	f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
-	f->f_mode = fmode_of(flags);
+	f->f_mode = fmode_of(flags) | ((flags & O_TRUNC) ? FMODE_TRUNC : 0);
 	if (!(flags & O_PATH) && (S_ISREG(f->f_inode->mode) ||
 				  S_ISDIR(f->f_inode->mode) ||
 				  S_ISCHR(f->f_inode->mode)))
@@ -57,8 +57,18 @@ void file_put(struct file *f)
 		f->fop->release(f);
 	path_put(&f->path);
 	inode_put(f->f_inode);
-	kfree(f->dir_snap);
+	if (f->dir_snap_free)
+		f->dir_snap_free(f->dir_snap);
+	else
+		kfree(f->dir_snap);
 	kfree(f);
+}
+
+struct file *file_real(struct file *f)
+{
+	while (f->fop && f->fop->real)
+		f = f->fop->real(f);
+	return f;
 }
 
 static const struct inode_ops anon_iops;
@@ -332,7 +342,10 @@ s64 generic_llseek(struct file *f, s64 off, int whence)
 		return -EINVAL;
 	f->pos = base + off;
 	if (whence == SEEK_SET && off == 0 && f->dir_snap) {
-		kfree(f->dir_snap);
+		if (f->dir_snap_free)
+			f->dir_snap_free(f->dir_snap);
+		else
+			kfree(f->dir_snap);
 		f->dir_snap = NULL;
 	}
 	return (s64)f->pos;

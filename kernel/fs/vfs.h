@@ -136,6 +136,11 @@ struct file_ops {
 	int (*truncate)(struct file *f, u64 size);
 	/* The last reference to the description went away. */
 	void (*release)(struct file *f);
+	/*
+	 * The file whose pages a mapping of f uses, when f only stands in
+	 * for it (overlayfs); see file_real().
+	 */
+	struct file *(*real)(struct file *f);
 };
 
 struct super_ops {
@@ -222,6 +227,7 @@ struct path {
 #define FMODE_PATH 0x4
 #define FMODE_LSEEK 0x8   /* seekable */
 #define FMODE_PREAD 0x10
+#define FMODE_TRUNC 0x20  /* opened with O_TRUNC */
 
 struct file {
 	int refcount;
@@ -234,6 +240,7 @@ struct file {
 	void *priv;
 	/* getdents: a snapshot of the directory, taken at position 0 */
 	void *dir_snap;
+	void (*dir_snap_free)(void *snap);
 };
 
 struct fs_struct {
@@ -295,6 +302,8 @@ int hostfs_create(const char *hostdir, bool readonly, struct super_block **out);
 struct super_block *tmpfs_create(void);
 struct super_block *devfs_create(void);
 struct file *shmem_file(u64 size, unsigned flags);
+struct super_block *overlayfs_create(struct super_block *lower,
+				     struct super_block *upper);
 void hostfs_set_shared(struct super_block *sb, bool shared);
 
 /* ---- path walk (namei.c) ---- */
@@ -346,6 +355,8 @@ bool path_readonly(const struct path *p);
 /* ---- open files (file.c) ---- */
 
 struct file *file_alloc(const struct path *path, unsigned flags);
+/* The file that holds f's pages (f itself, or what an overlay wraps). */
+struct file *file_real(struct file *f);
 void file_get(struct file *f);
 void file_put(struct file *f);
 /* Open path with open flags and mode (for O_CREAT).  0 or -errno. */
