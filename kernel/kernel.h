@@ -37,6 +37,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 char *strcpy(char *dst, const char *src);
+char *strstr(const char *haystack, const char *needle);
 
 /* kernel/lib.c */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

@@ -256,10 +256,19 @@ void path_get(const struct path *p)
 	p->mnt->refcount++;
 }
 
+static void mount_free(struct mount *m)
+{
+	dput(m->root);
+	m->sb->refcount--;
+	kfree(m);
+}
+
 void path_put(const struct path *p)
 {
 	dput(p->dentry);
-	p->mnt->refcount--;
+	/* Only a detached mount (umount2 MNT_DETACH) can reach zero. */
+	if (--p->mnt->refcount == 0)
+		mount_free(p->mnt);
 }
 
 bool path_equal(const struct path *a, const struct path *b)
@@ -312,6 +321,33 @@ int do_mount_sb(struct super_block *sb, const struct path *where,
 	if (out)
 		*out = m;
 	return 0;
+}
+
+void umount_tree(struct mount *m)
+{
+	struct mount *c;
+	bool again = true;
+
+	while (again) {
+		again = false;
+		list_for_each(c, &mount_list, link) {
+			if (c->parent == m && c != m) {
+				umount_tree(c);
+				again = true;
+				break;
+			}
+		}
+	}
+	list_del(&m->link);
+	if (!mount_lookup(m->parent, m->mountpoint))
+		m->mountpoint->flags &= ~DCACHE_MOUNTED;
+	dput(m->mountpoint);
+	m->parent->refcount--;
+	m->parent = m;
+	m->mountpoint = m->root;
+	dget(m->root);
+	if (--m->refcount == 0)
+		mount_free(m);
 }
 
 struct mount *mount_lookup(struct mount *parent, struct dentry *d)

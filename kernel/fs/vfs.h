@@ -292,6 +292,11 @@ int do_mount_sb(struct super_block *sb, const struct path *where,
 /* The first mount: sb becomes "/". */
 struct mount *mount_root(struct super_block *sb, unsigned flags);
 struct mount *mount_lookup(struct mount *parent, struct dentry *d);
+/* Detach m and the mounts inside it; each goes when its last user does. */
+void umount_tree(struct mount *m);
+/* Let mount(2) make file systems of type name (proc, sysfs, ...). */
+void register_fs_type(const char *name,
+		      struct super_block *(*create)(const char *data));
 extern struct list mount_list;
 void path_get(const struct path *p);
 void path_put(const struct path *p);
