@@ -24,10 +24,6 @@
 #include "kernel/boot.h"
 #include "kernel/engine.h"
 
-#ifndef UMK_DEFAULT_ROOT
-#define UMK_DEFAULT_ROOT "/usr/share/umk/rootfs"
-#endif
-
 #define EXIT_USAGE 2
 
 extern char **environ;
@@ -54,7 +50,7 @@ static const char usage[] =
 	"\n"
 	"  --root DIR     the guest's root file system: a host directory,\n"
 	"                 never modified; the guest writes to an upper layer\n"
-	"                 in memory (default: the busybox root built with umk)\n"
+	"                 in memory (default: the busybox root built into umk)\n"
 	"  --overlay DIR  keep the root's upper layer in host directory DIR\n"
 	"  -v HOST:GUEST[:ro]  share host directory HOST at GUEST, read-write\n"
 	"                 or read-only (repeatable)\n"
@@ -236,8 +232,7 @@ static void restore_tty(void)
 
 int main(int argc, char **argv)
 {
-	static struct options o = { .root = UMK_DEFAULT_ROOT,
-				    .engine = "ptrace", .memory = 2ULL << 30 };
+	static struct options o = { .engine = "ptrace", .memory = 2ULL << 30 };
 	struct boot_params bp;
 	int status;
 
@@ -245,7 +240,8 @@ int main(int argc, char **argv)
 	bp.engine = engine_lookup(o.engine);
 	if (!bp.engine)
 		die_usage("unknown engine '%s' (available: ptrace)", o.engine);
-	check_root(o.root);
+	if (o.root)
+		check_root(o.root);
 	host_setup();
 	if (tcgetattr(0, &saved_tio) == 0)
 		tio_saved = true;

@@ -80,11 +80,15 @@ static int mount_at(struct boot_task *b, const char *where,
 	return rc;
 }
 
+extern const char initramfs_start[], initramfs_end[];
+
 static struct super_block *root_sb(const struct boot_params *bp)
 {
 	struct super_block *lower, *upper;
 	int rc;
 
+	if (!bp->root)
+		return tmpfs_create(); /* the initramfs goes in */
 	rc = hostfs_create(bp->root, true, &lower);
 	if (rc < 0) {
 		printk("umk: cannot use '%s' as the root: %s\n", bp->root,
@@ -111,6 +115,13 @@ static int boot_fs(const struct boot_params *bp)
 		return -EINVAL;
 	mount_root(sb, MNT_NOSUID);
 	boot_task_init(&b);
+	if (!bp->root) {
+		int rc = initramfs_unpack(&b.t, initramfs_start,
+					  initramfs_end - initramfs_start);
+
+		if (rc < 0)
+			return rc;
+	}
 	mount_at(&b, "/dev", devfs_create(), MNT_NOSUID);
 	mount_at(&b, "/tmp", tmpfs_create(), MNT_NOSUID | MNT_NODEV);
 	mount_at(&b, "/dev/shm", tmpfs_create(), MNT_NOSUID | MNT_NODEV);

@@ -18,7 +18,8 @@ struct boot_volume {
 
 struct boot_params {
 	const struct engine_ops *engine;  /* which engine runs guest code */
-	const char *root;                 /* host directory of the root fs */
+	const char *root;                 /* host directory of the root fs;
+					     NULL: the built-in initramfs */
 	const char *overlay;              /* host directory for the upper
 					     layer; NULL: in memory */
 	const struct boot_volume *volumes;

@@ -382,6 +382,10 @@ s64 generic_llseek(struct file *f, s64 off, int whence);
 ssize_t pagecache_read(struct file *f, struct iov_iter *it, u64 *pos);
 ssize_t pagecache_write(struct file *f, struct iov_iter *it, u64 *pos);
 int pagecache_truncate(struct inode *inode, u64 size);
+/* Set a memory-backed inode's contents at once (archives at boot). */
+int pagecache_load(struct inode *inode, const void *data, size_t len);
+/* Unpack a newc cpio archive at t's root; entries made, or -errno. */
+int initramfs_unpack(struct task *t, const void *archive, size_t len);
 
 extern const struct file_ops *fifo_fops;
 void pipe_init(void);
