@@ -112,6 +112,8 @@ int host_open_dir(const char *path, int *fd);
  * Returns the new fd or -errno.
  */
 int host_openat(int dirfd, const char *name, int flags, mode_t mode);
+/* An unnamed file in directory dirfd (O_TMPFILE, read-write). */
+int host_open_tmpfile(int dirfd, mode_t mode);
 /* Reopen what an O_PATH fd names, with flags.  fd or -errno. */
 int host_reopen(int fd, int flags);
 int host_close(int fd);

@@ -726,3 +726,58 @@ long sys_close_range(struct task *t, unsigned first, unsigned last,
 	}
 	return 0;
 }
+
+struct open_how {
+	u64 flags;
+	u64 mode;
+	u64 resolve;
+};
+
+long sys_openat2(struct task *t, int dirfd, uaddr_t upath, uaddr_t uhow,
+		 size_t size)
+{
+	struct open_how how = { 0 };
+	struct file *f;
+	char *path;
+	int rc = 0, fd;
+
+	if (size < sizeof(how) || size > PAGE_SIZE)
+		return size < sizeof(how) ? -EINVAL : -E2BIG;
+	if (copy_from_user(&how, uhow, sizeof(how)))
+		return -EFAULT;
+	for (size_t off = sizeof(how); off < size; off++) {
+		u8 b;
+
+		if (get_user(b, uhow + off))
+			return -EFAULT;
+		if (b)
+			return -E2BIG;
+	}
+	if (how.flags & ~(u64)(O_VALID_FLAGS))
+		return -EINVAL;
+	if (how.resolve & ~(u64)(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
+				 RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
+				 RESOLVE_IN_ROOT | RESOLVE_CACHED))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if (how.mode & ~(u64)07777)
+		return -EINVAL;
+	if (how.mode && !(how.flags & (O_CREAT | __O_TMPFILE)))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_CACHED) &&
+	    (how.flags & (O_CREAT | O_TRUNC | __O_TMPFILE)))
+		return -EAGAIN;
+	path = getname(upath, &rc);
+	if (!path)
+		return rc;
+	rc = vfs_open_resolve(t, dirfd, path, (int)how.flags | O_LARGEFILE,
+			      (mode_t)how.mode, (unsigned)how.resolve, &f);
+	kfree(path);
+	if (rc < 0)
+		return rc;
+	fd = fd_install(t, f, how.flags & O_CLOEXEC, 0);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}

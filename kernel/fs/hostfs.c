@@ -246,6 +246,25 @@ static int hostfs_mknod(struct inode *dir, const char *name, mode_t mode,
 	return hostfs_lookup(dir, name, out);
 }
 
+static int hostfs_tmpfile(struct inode *dir, mode_t mode, struct inode **out)
+{
+	struct host_stat st;
+	int rc = writable(dir), fd;
+
+	if (rc < 0)
+		return rc;
+	fd = host_open_tmpfile(HI(dir)->fd, mode & 07777);
+	if (fd < 0)
+		return fd;
+	rc = host_fstatat(fd, "", &st);
+	if (rc < 0) {
+		host_close(fd);
+		return rc;
+	}
+	*out = hostfs_iget(dir->sb, fd, &st);
+	return 0;
+}
+
 static int hostfs_mkdir(struct inode *dir, const char *name, mode_t mode)
 {
 	int rc = writable(dir);
@@ -339,6 +358,7 @@ static int hostfs_setattr(struct inode *inode, const struct iattr *a)
 static const struct inode_ops hostfs_iops = {
 	.lookup = hostfs_lookup,
 	.mknod = hostfs_mknod,
+	.tmpfile = hostfs_tmpfile,
 	.mkdir = hostfs_mkdir,
 	.symlink = hostfs_symlink,
 	.link = hostfs_link,

@@ -376,6 +376,23 @@ static int ovl_mknod(struct inode *dir, const char *name, mode_t mode, u64 dev,
 	return 0;
 }
 
+static int ovl_tmpfile(struct inode *dir, mode_t mode, struct inode **out)
+{
+	struct inode *ud, *up;
+	int rc = copy_up(dir);
+
+	if (rc < 0)
+		return rc;
+	ud = OI(dir)->upper;
+	if (!ud->iop->tmpfile)
+		return -EOPNOTSUPP;
+	rc = ud->iop->tmpfile(ud, mode, &up);
+	if (rc < 0)
+		return rc;
+	*out = ovl_new_inode(dir->sb, dir, "#tmpfile", up, NULL, false);
+	return 0;
+}
+
 static int ovl_mkdir(struct inode *dir, const char *name, mode_t mode)
 {
 	struct inode *ud, *nd, *marker;
@@ -566,6 +583,7 @@ static ssize_t ovl_readlink(struct inode *inode, char *buf, size_t size)
 static const struct inode_ops ovl_iops = {
 	.lookup = ovl_lookup,
 	.mknod = ovl_mknod,
+	.tmpfile = ovl_tmpfile,
 	.mkdir = ovl_mkdir,
 	.symlink = ovl_symlink,
 	.link = ovl_link,

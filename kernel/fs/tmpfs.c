@@ -144,6 +144,15 @@ static int tmpfs_mknod(struct inode *dir, const char *name, mode_t mode,
 	return 0;
 }
 
+static int tmpfs_tmpfile(struct inode *dir, mode_t mode, struct inode **out)
+{
+	struct inode *inode = tmpfs_new_inode(dir->sb, mode, 0);
+
+	inode->nlink = 0;
+	*out = inode;
+	return 0;
+}
+
 static int tmpfs_mkdir(struct inode *dir, const char *name, mode_t mode)
 {
 	if (find(dir, name))
@@ -303,6 +312,7 @@ static void tmpfs_evict(struct inode *inode)
 static const struct inode_ops tmpfs_iops = {
 	.lookup = tmpfs_lookup,
 	.mknod = tmpfs_mknod,
+	.tmpfile = tmpfs_tmpfile,
 	.mkdir = tmpfs_mkdir,
 	.symlink = tmpfs_symlink,
 	.link = tmpfs_link,

@@ -96,6 +96,8 @@ struct inode_ops {
 	int (*mknod)(struct inode *dir, const char *name, mode_t mode, u64 dev,
 		     struct inode **out);
 	int (*mkdir)(struct inode *dir, const char *name, mode_t mode);
+	/* O_TMPFILE: a regular file in dir with no name (nlink 0). */
+	int (*tmpfile)(struct inode *dir, mode_t mode, struct inode **out);
 	int (*symlink)(struct inode *dir, const char *name, const char *target);
 	int (*link)(struct inode *old, struct inode *dir, const char *name);
 	/* Remove name from dir; victim is its inode. */
@@ -320,8 +322,18 @@ void hostfs_set_shared(struct super_block *sb, bool shared);
 
 enum last_type { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 
+/* openat2's RESOLVE_* flags, honoured by path_walk (nameidata.resolve). */
+#define RESOLVE_NO_XDEV 0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#define RESOLVE_IN_ROOT 0x10
+#define RESOLVE_CACHED 0x20
+
 struct nameidata {
 	struct path path;        /* the result (a reference) */
+	unsigned resolve;        /* RESOLVE_*: set before path_walk_nd() */
+	struct path base;        /* BENEATH / IN_ROOT: the starting directory */
 	char last[NAME_MAX + 1]; /* LOOKUP_PARENT: the last component */
 	enum last_type last_type;
 	bool trailing_slash;
@@ -335,6 +347,9 @@ struct nameidata {
  */
 int path_walk(struct task *t, int dirfd, const char *name, unsigned flags,
 	      struct nameidata *nd);
+/* path_walk() with nd->resolve already set (openat2). */
+int path_walk_resolve(struct task *t, int dirfd, const char *name,
+		      unsigned flags, unsigned resolve, struct nameidata *nd);
 /* path_walk() of a guest string. */
 int user_path_walk(struct task *t, int dirfd, uaddr_t uname, unsigned flags,
 		   struct nameidata *nd);
@@ -367,6 +382,9 @@ void file_put(struct file *f);
 /* Open path with open flags and mode (for O_CREAT).  0 or -errno. */
 int vfs_open(struct task *t, int dirfd, const char *name, int flags,
 	     mode_t mode, struct file **out);
+/* vfs_open() with openat2's RESOLVE_* flags. */
+int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
+		     mode_t mode, unsigned resolve, struct file **out);
 /* Open a file on an inode that has no path (pipes, sockets, consoles). */
 struct file *file_anon(struct inode *inode, unsigned flags);
 int vfs_getattr(struct inode *inode, struct kstat *st);
