@@ -48,6 +48,16 @@ size_t kstrlcpy(char *dst, const char *src, size_t size);
 /* Parse a decimal or 0x-hex number; -EINVAL if s is not one. */
 int kstrtou64(const char *s, u64 *out);
 
+/* A hash of a name within a salt (a parent object): FNV-1a. */
+static inline u32 hash_name(const void *salt, const char *name)
+{
+	u32 h = 2166136261u ^ (u32)((uintptr_t)salt >> 4);
+
+	while (*name)
+		h = (h ^ (u8)*name++) * 16777619u;
+	return h;
+}
+
 /* Random numbers (from the host's source). */
 void get_random_bytes(void *buf, size_t len);
 u64 get_random_u64(void);

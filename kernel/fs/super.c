@@ -73,6 +73,30 @@ void inode_init_special(struct inode *inode, mode_t mode, u64 rdev)
 
 /* ---- dentries ---- */
 
+/* Findable dentries, by (parent, name): a walk must not scan a big
+   directory's children one by one. */
+#define DHASH_SIZE 16384
+static struct list dhash[DHASH_SIZE];
+
+static struct list *dhash_bucket(struct dentry *parent, const char *name)
+{
+	struct list *b = &dhash[hash_name(parent, name) % DHASH_SIZE];
+
+	if (!b->next)
+		list_init(b);
+	return b;
+}
+
+static void dhash_add(struct dentry *d)
+{
+	list_add(dhash_bucket(d->parent, d->name), &d->hash_link);
+}
+
+static void dhash_del(struct dentry *d)
+{
+	list_del(&d->hash_link);
+}
+
 static struct dentry *d_alloc(struct dentry *parent, const char *name,
 			      struct inode *inode)
 {
@@ -82,11 +106,13 @@ static struct dentry *d_alloc(struct dentry *parent, const char *name,
 	d->inode = inode;
 	d->refcount = 1;
 	list_init(&d->children);
+	list_init(&d->hash_link);
 	if (parent) {
 		d->parent = parent;
 		d->sb = parent->sb;
 		dget(parent);
 		list_add_tail(&parent->children, &d->sibling);
+		dhash_add(d);
 	} else {
 		d->parent = d;
 		list_init(&d->sibling);
@@ -102,6 +128,7 @@ struct dentry *d_alloc_detached(struct dentry *parent, const char *name,
 	/* Not findable by name: freed as soon as its last user goes. */
 	list_del(&d->sibling);
 	list_init(&d->sibling);
+	dhash_del(d);
 	d->flags |= DCACHE_DEAD;
 	return d;
 }
@@ -124,6 +151,7 @@ static void d_free(struct dentry *d)
 	struct dentry *parent = d->parent;
 
 	list_del(&d->sibling);
+	dhash_del(d);
 	inode_put(d->inode);
 	kfree(d->name);
 	kfree(d);
@@ -145,10 +173,11 @@ void dput(struct dentry *d)
 
 struct dentry *d_child(struct dentry *dir, const char *name)
 {
+	struct list *b = dhash_bucket(dir, name);
 	struct dentry *d;
 
-	list_for_each(d, &dir->children, sibling)
-		if (!strcmp(d->name, name))
+	list_for_each(d, b, hash_link)
+		if (d->parent == dir && !strcmp(d->name, name))
 			return d;
 	return NULL;
 }
@@ -161,6 +190,7 @@ static void d_drop(struct dentry *d)
 	d->flags |= DCACHE_DEAD;
 	list_del(&d->sibling);
 	list_init(&d->sibling);
+	dhash_del(d);
 	if (!d->refcount) {
 		d->refcount = 1;
 		dput(d);
@@ -175,6 +205,7 @@ static void d_reparent(struct dentry *d, struct dentry *new_parent,
 	char *copy = kstrdup(name);
 
 	list_del(&d->sibling);
+	dhash_del(d);
 	kfree(d->name);
 	d->name = copy;
 	if (new_parent != old_parent) {
@@ -182,6 +213,7 @@ static void d_reparent(struct dentry *d, struct dentry *new_parent,
 		d->parent = new_parent;
 	}
 	list_add_tail(&new_parent->children, &d->sibling);
+	dhash_add(d);
 	if (new_parent != old_parent)
 		dput(old_parent);
 }

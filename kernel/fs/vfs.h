@@ -199,6 +199,7 @@ struct dentry {
 	struct super_block *sb;
 	struct list children;    /* struct dentry.sibling */
 	struct list sibling;
+	struct list hash_link;   /* the name hash, while findable by name */
 	int refcount;
 	unsigned flags;          /* DCACHE_* */
 };
