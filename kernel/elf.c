@@ -14,6 +14,7 @@
 #include "kernel/fs/vfs.h"
 
 #define MAX_PHDRS 128
+#define MMAP_MIN_ADDR 0x10000ULL /* as sys_mmap: nothing below it */
 /* Mapped at exec; the rest comes by fault-around when touched. */
 #define POPULATE_MAX (1ULL << 20)
 #define BSS_POPULATE_MAX (1ULL << 20)
@@ -77,6 +78,7 @@ static int load_span(struct elf_file *ef, uaddr_t *lo, uaddr_t *hi)
 			continue;
 		if (p->p_memsz < p->p_filesz ||
 		    !range_ok(p->p_vaddr, p->p_memsz, task_size) ||
+		    (ef->eh.e_type == ET_EXEC && p->p_vaddr < MMAP_MIN_ADDR) ||
 		    ((p->p_vaddr - p->p_offset) & ~PAGE_MASK))
 			return -ENOEXEC;
 		*lo = MIN(*lo, p->p_vaddr & PAGE_MASK);

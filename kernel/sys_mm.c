@@ -229,17 +229,13 @@ long sys_madvise(struct task *t, uaddr_t addr, u64 len, int advice)
 			if (v->file || (v->flags & VMA_SHARED))
 				return -EINVAL;
 		}
-		break;
+		return vma_set_flags(mm, addr, end, VMA_WIPEONFORK, 0);
+	case MADV_KEEPONFORK:
+		return vma_set_flags(mm, addr, end, 0, VMA_WIPEONFORK);
 	case MADV_DONTFORK:
+		return vma_set_flags(mm, addr, end, VMA_DONTFORK, 0);
 	case MADV_DOFORK:
-		for (at = addr; at < end; at = v->end) {
-			v = vma_at(mm, at);
-			if (advice == MADV_DONTFORK)
-				v->flags |= VMA_DONTFORK;
-			else
-				v->flags &= ~VMA_DONTFORK;
-		}
-		break;
+		return vma_set_flags(mm, addr, end, 0, VMA_DONTFORK);
 	}
 	return 0;
 }

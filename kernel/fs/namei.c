@@ -208,6 +208,10 @@ static int walk(struct task *t, struct nameidata *nd, const char *p,
 	if (*p == '/') {
 		if (nd->resolve & RESOLVE_BENEATH)
 			return -EXDEV;
+		/* A jump to the root is a mount crossing if the root is elsewhere. */
+		if ((nd->resolve & RESOLVE_NO_XDEV) &&
+		    walk_root(t, nd)->mnt != nd->path.mnt)
+			return -EXDEV;
 		path_put(&nd->path);
 		nd->path = *walk_root(t, nd);
 		path_get(&nd->path);
