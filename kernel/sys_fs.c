@@ -162,6 +162,9 @@ static long do_open(struct task *t, int dirfd, uaddr_t upath, int flags,
 	char *path;
 	int rc = 0, fd;
 
+	/* Linux 6.4 and later: a directory cannot be created by open. */
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;
 	path = getname(upath, &rc);
 	if (!path)
 		return rc;
@@ -398,6 +401,7 @@ struct getdents_ctx {
 	char *buf;
 	size_t size, used;
 	struct linux_dirent64 *prev;
+	uaddr_t ubuf;
 	int error;
 };
 
@@ -416,6 +420,16 @@ static bool filldir64(struct dir_context *ctx, const char *name, int len,
 			g->error = -EINVAL;
 		return false;
 	}
+	/*
+	 * Linux copies each entry out as it goes: one that would land on
+	 * memory the guest cannot write ends the call there, with what
+	 * came before it returned (EFAULT only if nothing did), and the
+	 * position left at the entry that did not fit.
+	 */
+	if (!user_writable(g->ubuf + g->used, reclen)) {
+		g->error = -EFAULT;
+		return false;
+	}
 	d = (struct linux_dirent64 *)(g->buf + g->used);
 	memset(d, 0, reclen);
 	d->d_ino = ino;
@@ -430,7 +444,7 @@ static bool filldir64(struct dir_context *ctx, const char *name, int len,
 long sys_getdents64(struct task *t, int fd, uaddr_t ubuf, unsigned count)
 {
 	struct file *f = fget_io(t, fd);
-	struct getdents_ctx g = { { filldir64, 0 }, NULL, 0, 0, NULL, 0 };
+	struct getdents_ctx g = { { filldir64, 0 }, NULL, 0, 0, NULL, ubuf, 0 };
 	int rc;
 
 	if (!f)
@@ -450,7 +464,9 @@ long sys_getdents64(struct task *t, int fd, uaddr_t ubuf, unsigned count)
 	if (g.prev)
 		g.prev->d_off = g.ctx.pos;
 	f->pos = (u64)g.ctx.pos;
-	if (rc == 0)
+	if (g.used)
+		rc = 0;
+	else if (rc == 0)
 		rc = g.error;
 	if (rc == 0 && g.used && copy_to_user(ubuf, g.buf, g.used))
 		rc = -EFAULT;
@@ -532,7 +548,12 @@ static long do_readlink(struct task *t, int dirfd, uaddr_t upath,
 		return rc;
 	inode = nd.path.dentry->inode;
 	if (!S_ISLNK(inode->mode) || !inode->iop->readlink) {
+		char c = 0;
+
+		/* An empty name (the fd's own file) that is no link: ENOENT. */
 		path_put(&nd.path);
+		if (copy_from_user(&c, upath, 1) == 0 && !c)
+			return -ENOENT;
 		return -EINVAL;
 	}
 	buf = kmalloc(PATH_MAX);
@@ -764,6 +785,8 @@ long sys_openat2(struct task *t, int dirfd, uaddr_t upath, uaddr_t uhow,
 	if (how.mode & ~(u64)07777)
 		return -EINVAL;
 	if (how.mode && !(how.flags & (O_CREAT | __O_TMPFILE)))
+		return -EINVAL;
+	if ((how.flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
 		return -EINVAL;
 	if ((how.resolve & RESOLVE_CACHED) &&
 	    (how.flags & (O_CREAT | O_TRUNC | __O_TMPFILE)))

@@ -118,6 +118,11 @@ void task_free(struct task *t)
 	list_for_each_safe(q, tmp, &t->pending.queue, link)
 		kfree(q);
 	list_init(&t->pending.queue);
+	if (!t->proc) {
+		/* A leader whose process was freed while it still ran. */
+		kfree(t);
+		return;
+	}
 	if (t == t->proc->leader)
 		return; /* freed with its process */
 	list_del(&t->all_link);
@@ -176,6 +181,7 @@ void process_free(struct process *p)
 	struct sigqueue *q, *tmp;
 
 	list_del(&p->all_link);
+	list_del(&p->sibling);
 	list_for_each_safe(q, tmp, &p->shared_pending.queue, link)
 		kfree(q);
 	if (p->sighand)

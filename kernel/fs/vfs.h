@@ -143,6 +143,8 @@ struct file_ops {
 	 * for it (overlayfs); see file_real().
 	 */
 	struct file *(*real)(struct file *f);
+	/* A mapping of the file is anonymous memory (/dev/zero). */
+	bool mmap_anon;
 };
 
 struct super_ops {
