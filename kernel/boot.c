@@ -1,7 +1,7 @@
 /*
  * Boot: physical memory, the engine, host interrupts, devices, the
- * mount tree (root, /dev, /tmp, /dev/shm), the first process, and the
- * scheduler until the guest is over.
+ * mount tree (root, /dev, /tmp, /dev/shm, /proc, /sys), the first
+ * process, and the scheduler until the guest is over.
  */
 #include "kernel/kernel.h"
 #include "kernel/boot.h"
@@ -47,6 +47,8 @@ static int boot_fs(const char *root)
 	mount_at("/dev", devfs_create());
 	mount_at("/tmp", tmpfs_create());
 	mount_at("/dev/shm", tmpfs_create());
+	mount_at("/proc", procfs_create());
+	mount_at("/sys", sysfs_create());
 	return 0;
 }
 
