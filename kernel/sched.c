@@ -87,8 +87,13 @@ static void slice_expired(struct ktimer *timer)
 
 	(void)timer;
 	list_for_each(t, &on_cpu, run_link) {
-		if (now - t->slice_start >= SLICE_NS)
+		if (now - t->slice_start >= SLICE_NS) {
 			engine->ops->kick(t->ctx);
+			/* Not again until it had a slice more to stop: the
+			   timer must not come due at once, or timers_run()
+			   fires it forever and the stop is never reaped. */
+			t->slice_start = now;
+		}
 	}
 	arm_slice_timer();
 }
