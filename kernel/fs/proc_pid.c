@@ -406,9 +406,7 @@ static void vma_name(const struct pfs_ctx *c, struct mm *mm, struct vma *v,
 		pfs_file_name(v->file, reader_root(c), b);
 		return;
 	}
-	if ((v->flags & VMA_HEAP) ||
-	    (v->start <= mm->brk && v->end >= mm->start_brk &&
-	     mm->start_brk && !(v->flags & VMA_STACK)))
+	if (v->flags & VMA_HEAP)
 		pb_puts(b, "[heap]");
 	else if ((v->flags & VMA_STACK) ||
 		 (v->start <= mm->start_stack && v->end >= mm->start_stack))

@@ -432,7 +432,7 @@ static int pfs_lookup(struct inode *dir, const char *name, struct inode **out)
 	int rc = pfs_target(n, current, &c);
 
 	if (rc < 0)
-		return rc;
+		return -ESRCH; /* a directory of a process that is gone */
 	if (n->ent->dyn == PD_PIDS && dir == dir->sb->root->inode)
 		prune_dead(dir->sb->root);
 	rc = lookup_fixed(dir, &c, name, out);
