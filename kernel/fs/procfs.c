@@ -259,6 +259,8 @@ static struct inode *pfs_inode(struct super_block *sb,
 		inode->fop = &pfs_dir_fops;
 	} else if (S_ISLNK(mode)) {
 		inode->iop = n->ent->link ? &pfs_magic_iops : &pfs_link_iops;
+		if (n->ent == &proc_fd_entry)
+			inode->size = 64; /* as Linux's fd links */
 	} else {
 		inode->iop = &pfs_file_iops;
 		inode->fop = &pfs_file_fops;
