@@ -1,7 +1,7 @@
 /*
  * Boot: physical memory, the engine, host interrupts, devices, the
- * mount tree (root, /dev, /tmp, /dev/shm), the first process, and the
- * scheduler until the guest is over.
+ * mount tree (root, /dev, /tmp, /dev/shm, /proc, /sys), the first
+ * process, and the scheduler until the guest is over.
  */
 #include "kernel/kernel.h"
 #include "kernel/boot.h"
@@ -125,6 +125,8 @@ static int boot_fs(const struct boot_params *bp)
 	mount_at(&b, "/dev", devfs_create(), MNT_NOSUID);
 	mount_at(&b, "/tmp", tmpfs_create(), MNT_NOSUID | MNT_NODEV);
 	mount_at(&b, "/dev/shm", tmpfs_create(), MNT_NOSUID | MNT_NODEV);
+	mount_at(&b, "/proc", procfs_create(), MNT_NOSUID | MNT_NODEV | MNT_NOEXEC);
+	mount_at(&b, "/sys", sysfs_create(), MNT_NOSUID | MNT_NODEV | MNT_NOEXEC);
 	for (int i = 0; i < bp->nvolumes; i++) {
 		const struct boot_volume *v = &bp->volumes[i];
 		int rc = hostfs_create(v->host, v->readonly, &sb);

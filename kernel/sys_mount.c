@@ -38,12 +38,26 @@ static struct super_block *make_devfs(const char *data)
 	return devfs_create();
 }
 
+static struct super_block *make_proc(const char *data)
+{
+	(void)data;
+	return procfs_create();
+}
+
+static struct super_block *make_sysfs(const char *data)
+{
+	(void)data;
+	return sysfs_create();
+}
+
 #define MAX_FS_TYPES 8
 static struct fs_type fs_types[MAX_FS_TYPES] = {
 	{ "tmpfs", make_tmpfs },
 	{ "devtmpfs", make_devfs },
+	{ "proc", make_proc },
+	{ "sysfs", make_sysfs },
 };
-static int nfs_types = 2;
+static int nfs_types = 4;
 
 void register_fs_type(const char *name, struct super_block *(*create)(const char *))
 {

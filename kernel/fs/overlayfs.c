@@ -617,6 +617,14 @@ static int ovl_open(struct inode *inode, struct file *f)
 	r = real_inode(inode);
 	rf = file_anon(r, f->f_flags);
 	rf->f_mode = f->f_mode;
+	/*
+	 * A backing file, as Linux's: its pages are the real inode's, its
+	 * name the overlay path, so that a mapping of it shows in
+	 * /proc/PID/maps under the name the guest opened.
+	 */
+	path_put(&rf->path);
+	rf->path = f->path;
+	path_get(&rf->path);
 	if (rf->fop && rf->fop->open) {
 		rc = rf->fop->open(r, rf);
 		if (rc < 0) {

@@ -311,6 +311,9 @@ bool path_equal(const struct path *a, const struct path *b);
 int hostfs_create(const char *hostdir, bool readonly, struct super_block **out);
 struct super_block *tmpfs_create(void);
 struct super_block *devfs_create(void);
+/* procfs.c, sysfs.c: /proc and /sys. */
+struct super_block *procfs_create(void);
+struct super_block *sysfs_create(void);
 struct file *shmem_file(u64 size, unsigned flags);
 struct super_block *overlayfs_create(struct super_block *lower,
 				     struct super_block *upper);
