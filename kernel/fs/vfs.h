@@ -117,6 +117,13 @@ struct inode_ops {
 	int (*setattr)(struct inode *inode, const struct iattr *attr);
 	/* Read pages [index, index+n) into frames (page cache fill). */
 	int (*readpages)(struct inode *inode, u64 index, u64 n, phys_t *frames);
+	/*
+	 * Write cached pages [index, index+n) back to the backing store
+	 * (what shared mappings wrote), the last one only up to the file's
+	 * size.  File systems whose page cache is the data (tmpfs) have none.
+	 */
+	int (*writepages)(struct inode *inode, u64 index, u64 n,
+			  const phys_t *frames);
 	/* Is the cached dentry for name still right?  (host-backed fs) */
 	bool (*revalidate)(struct inode *dir, const char *name,
 			   struct inode *inode);
@@ -184,6 +191,16 @@ struct inode {
 	const struct file_ops *fop;
 	int refcount;
 	struct pagemap pages;    /* page cache (tmpfs: the data itself) */
+	/*
+	 * Pages written through shared mappings and not yet written back
+	 * (iop->writepages): a bitmap by page index.  mmap_shared counts
+	 * the shared mappings of the inode; while there are some, written
+	 * pages stay marked (nothing write-protects them again).
+	 */
+	u64 *dirty;
+	u64 dirty_words;
+	bool has_dirty;
+	int mmap_shared;
 	struct waitq wait;       /* for devices */
 	struct pipe *pipe;       /* a FIFO's pipe while it is open */
 	void *priv;              /* the file system's own */
@@ -381,6 +398,15 @@ bool path_readonly(const struct path *p);
 /* ---- open files (file.c) ---- */
 
 struct file *file_alloc(const struct path *path, unsigned flags);
+/* Shared mappings: dirty pages and their write-back (pagecache.c). */
+bool pagecache_tracks_dirty(struct inode *inode);
+void pagecache_mark_dirty(struct inode *inode, u64 index);
+bool pagecache_is_dirty(struct inode *inode, u64 index);
+/* Write back the dirty pages in [index, index+n) (n = 0: all).  0 or -errno. */
+int pagecache_writeback(struct inode *inode, u64 index, u64 n);
+void pagecache_mmap_get(struct inode *inode);
+void pagecache_mmap_put(struct inode *inode);
+
 /* The file that holds f's pages (f itself, or what an overlay wraps). */
 struct file *file_real(struct file *f);
 void file_get(struct file *f);
