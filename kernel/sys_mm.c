@@ -6,6 +6,7 @@
 #include "kernel/task.h"
 #include "kernel/mm/mm.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/fs/memfd.h"
 
 #define MMAP_MIN_ADDR 0x10000ULL
 /* Anonymous memory up to this size is mapped at once: no faults. */
@@ -62,11 +63,18 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 		f = fget_io(t, fd);
 		if (!f)
 			return -EBADF;
+		bool nomaywrite;
+
 		rc = mmap_file_ok(f, prot, flags);
 		if (rc == 0 && off + len < off)
 			rc = -EOVERFLOW;
+		if (rc == 0)
+			rc = seals_check_mmap(f, prot, type != MAP_PRIVATE,
+					      &nomaywrite);
 		if (rc < 0)
 			goto out;
+		if (nomaywrite)
+			vflags |= VMA_NOMAYWRITE;
 	} else if (type != MAP_PRIVATE) {
 		f = shmem_file(len, O_RDWR);
 		off = 0;
