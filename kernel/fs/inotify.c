@@ -579,13 +579,15 @@ long sys_inotify_add_watch(struct task *t, int fd, uaddr_t upath, u32 mask)
 	struct file *f;
 	long rc;
 
-	if (!(mask & ALL_INOTIFY_BITS))
+	if ((mask & ~ALL_INOTIFY_BITS) || !(mask & ALL_INOTIFY_BITS))
 		return -EINVAL;
-	if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE))
-		return -EINVAL;
-	rc = group_get(t, fd, &f);
-	if (rc < 0)
-		return rc;
+	f = fget_io(t, fd);
+	if (!f)
+		return -EBADF;
+	rc = -EINVAL;
+	if (((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE)) ||
+	    f->fop != &inotify_fops)
+		goto out;
 	g = group_of(f);
 	if (mask & IN_DONT_FOLLOW)
 		lookup = 0;
