@@ -221,8 +221,9 @@ static long do_sendfile(struct task *t, int out_fd, int in_fd, s64 *ppos,
 		goto out;
 	opos = out->pos;
 	if (file_is_pipe(out)) {
+		/* Linux leaves the input's O_NONBLOCK out (#if 0). */
 		rc = file_to_pipe(in, &pos, out, count,
-				  (in->f_flags | out->f_flags) & O_NONBLOCK);
+				  out->f_flags & O_NONBLOCK);
 	} else {
 		rc = -EINVAL;
 		if (out->f_flags & O_APPEND)
