@@ -6,8 +6,8 @@
  * name_to_handle_at is EOPNOTSUPP, except with AT_HANDLE_FID, where
  * Linux's default encoder gives an identifier that is never opened
  * (inode number and generation, 8 bytes, FILEID_INO32_GEN); and
- * open_by_handle_at, after its checks (EPERM unless root, EINVAL for a
- * malformed handle), is ESTALE.
+ * open_by_handle_at, after its checks (EINVAL for a malformed handle,
+ * then EPERM unless root), is ESTALE.
  */
 #include "kernel/kernel.h"
 #include "kernel/task.h"
@@ -82,17 +82,9 @@ long sys_open_by_handle_at(struct task *t, int mount_fd, uaddr_t ufh,
 			   int flags)
 {
 	struct linux_file_handle fh;
-	struct file *f = NULL;
+	struct file *f;
 
 	(void)flags;
-	if (mount_fd != AT_FDCWD) {
-		f = fget(t, mount_fd);
-		if (!f)
-			return -EBADF;
-		file_put(f);
-	}
-	if (t->proc->cred.euid != 0)
-		return -EPERM;
 	if (copy_from_user(&fh, ufh, sizeof(fh)))
 		return -EFAULT;
 	if (fh.handle_bytes > MAX_HANDLE_SZ || fh.handle_bytes == 0)
@@ -101,5 +93,13 @@ long sys_open_by_handle_at(struct task *t, int mount_fd, uaddr_t ufh,
 	    ((u32)fh.handle_type & FILEID_USER_FLAGS_MASK &
 	     ~FILEID_VALID_USER_FLAGS))
 		return -EINVAL;
+	if (mount_fd != AT_FDCWD) {
+		f = fget_io(t, mount_fd);
+		if (!f)
+			return -EBADF;
+		file_put(f);
+	}
+	if (t->proc->cred.euid != 0)
+		return -EPERM;
 	return -ESTALE;
 }
