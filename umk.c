@@ -24,16 +24,17 @@
 #include "kernel/boot.h"
 #include "kernel/engine.h"
 
-#ifndef UMK_DEFAULT_ROOT
-#define UMK_DEFAULT_ROOT "/usr/share/umk/rootfs"
-#endif
-
 #define EXIT_USAGE 2
 
 extern char **environ;
 
+#define MAX_VOLUMES 64
+
 struct options {
 	const char *root;
+	const char *overlay;
+	struct boot_volume volumes[MAX_VOLUMES];
+	int nvolumes;
 	const char *engine;
 	unsigned long long memory;
 	int cpus;
@@ -42,12 +43,17 @@ struct options {
 };
 
 static const char usage[] =
-	"usage: umk run [--root DIR] [--engine ptrace] [--strace] "
-	"[--memory SIZE] [--cpus N] [--] PROGRAM [ARG...]\n"
+	"usage: umk run [--root DIR] [--overlay DIR] [-v HOSTDIR:GUESTDIR[:ro]]...\n"
+	"               [--engine ptrace] [--strace] [--memory SIZE] [--cpus N]\n"
+	"               [--] PROGRAM [ARG...]\n"
 	"       umk --version | --help\n"
 	"\n"
-	"  --root DIR     the guest's root file system (a host directory,\n"
-	"                 read-only); default: the busybox root built with umk\n"
+	"  --root DIR     the guest's root file system: a host directory,\n"
+	"                 never modified; the guest writes to an upper layer\n"
+	"                 in memory (default: the busybox root built into umk)\n"
+	"  --overlay DIR  keep the root's upper layer in host directory DIR\n"
+	"  -v HOST:GUEST[:ro]  share host directory HOST at GUEST, read-write\n"
+	"                 or read-only (repeatable)\n"
 	"  --engine NAME  how guest programs run: ptrace\n"
 	"  --strace       print every guest system call to stderr\n"
 	"  --memory SIZE  guest physical memory, e.g. 512M or 4G (default 2G)\n"
@@ -86,6 +92,44 @@ static unsigned long long parse_size(const char *s)
 	return (v + (4ULL << 20) - 1) & ~((4ULL << 20) - 1);
 }
 
+static void check_dir(const char *what, const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		die_usage("%s does not exist (give an existing directory)", dir);
+	if (!S_ISDIR(st.st_mode))
+		die_usage("%s is not a directory", dir);
+	(void)what;
+}
+
+/* HOST:GUEST or HOST:GUEST:ro or HOST:GUEST:rw */
+static void parse_volume(struct options *o, const char *arg)
+{
+	char *s = strdup(arg), *guest, *mode;
+	struct boot_volume *v;
+
+	if (o->nvolumes == MAX_VOLUMES)
+		die_usage("too many -v options (at most %s)", "64");
+	guest = strchr(s, ':');
+	if (!guest || guest == s || !guest[1])
+		die_usage("bad volume '%s' (use -v HOSTDIR:GUESTDIR[:ro])", arg);
+	*guest++ = 0;
+	mode = strchr(guest, ':');
+	if (mode)
+		*mode++ = 0;
+	if (guest[0] != '/')
+		die_usage("bad volume '%s' (the guest directory must be absolute)",
+			  arg);
+	if (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))
+		die_usage("bad volume '%s' (the mode is ro or rw)", arg);
+	check_dir("volume", s);
+	v = &o->volumes[o->nvolumes++];
+	v->host = s;
+	v->guest = guest;
+	v->readonly = mode && !strcmp(mode, "ro");
+}
+
 static void parse(int argc, char **argv, struct options *o)
 {
 	int i = 1;
@@ -116,13 +160,19 @@ static void parse(int argc, char **argv, struct options *o)
 			continue;
 		}
 		if (!strcmp(a, "--root") || !strcmp(a, "--engine") ||
-		    !strcmp(a, "--memory") || !strcmp(a, "--cpus")) {
+		    !strcmp(a, "--memory") || !strcmp(a, "--cpus") ||
+		    !strcmp(a, "--overlay") || !strcmp(a, "-v") ||
+		    !strcmp(a, "--volume")) {
 			const char *v = argv[++i];
 
 			if (i >= argc)
 				die_usage("option '%s' needs a value", a);
 			if (!strcmp(a, "--root"))
 				o->root = v;
+			else if (!strcmp(a, "--overlay"))
+				o->overlay = v;
+			else if (a[1] == 'v' || !strcmp(a, "--volume"))
+				parse_volume(o, v);
 			else if (!strcmp(a, "--engine"))
 				o->engine = v;
 			else if (!strcmp(a, "--memory"))
@@ -182,8 +232,7 @@ static void restore_tty(void)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .root = UMK_DEFAULT_ROOT, .engine = "ptrace",
-			     .memory = 2ULL << 30 };
+	static struct options o = { .engine = "ptrace", .memory = 2ULL << 30 };
 	struct boot_params bp;
 	int status;
 
@@ -191,11 +240,17 @@ int main(int argc, char **argv)
 	bp.engine = engine_lookup(o.engine);
 	if (!bp.engine)
 		die_usage("unknown engine '%s' (available: ptrace)", o.engine);
-	check_root(o.root);
+	if (o.root)
+		check_root(o.root);
 	host_setup();
 	if (tcgetattr(0, &saved_tio) == 0)
 		tio_saved = true;
 	bp.root = o.root;
+	bp.overlay = o.overlay;
+	bp.volumes = o.volumes;
+	bp.nvolumes = o.nvolumes;
+	if (o.overlay)
+		check_dir("overlay", o.overlay);
 	bp.memory = o.memory;
 	bp.cpus = o.cpus;
 	bp.strace = o.strace;

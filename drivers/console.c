@@ -247,9 +247,14 @@ static const struct file_ops console_fops = {
 /* /dev/tty and /dev/console: the terminal umk runs on. */
 static int tty_open(struct inode *inode, struct file *f)
 {
-	(void)inode;
 	if (f->priv)
 		return 0;
+	/* A console fd reopened through /proc/self/fd/N (/dev/stdout):
+	   the same channel, not the terminal. */
+	if (inode->sb == console_sb) {
+		f->priv = &chans[inode->ino - 1];
+		return 0;
+	}
 	if (!tty_chan)
 		return -ENXIO;
 	f->priv = tty_chan;
@@ -293,8 +298,20 @@ static int console_getattr(struct inode *inode)
 	return 0;
 }
 
+/*
+ * O_TRUNC of a console reopened as /dev/stdout: the output goes on
+ * through umk's own descriptor, so it is not cut; other changes are
+ * not the guest's to make.
+ */
+static int console_setattr(struct inode *inode, const struct iattr *attr)
+{
+	(void)inode;
+	return attr->valid & (ATTR_MODE | ATTR_UID | ATTR_GID) ? -EPERM : 0;
+}
+
 static const struct inode_ops console_iops = {
 	.getattr = console_getattr,
+	.setattr = console_setattr,
 };
 
 void console_init(void)

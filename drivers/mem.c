@@ -5,6 +5,7 @@
 #include "kernel/kernel.h"
 #include "kernel/uaccess.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/task.h"
 #include "kernel/abi/misc.h"
 #include "host/host.h"
 
@@ -79,13 +80,56 @@ static int poll_ready(struct file *f, struct poll_table *pt)
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
+/*
+ * random(4)'s ioctls.  The entropy count is what a Linux 5.18+ kernel
+ * reports once its pool is initialised; the calls that feed or reset
+ * the pool need CAP_SYS_ADMIN and, given it, change nothing: entropy
+ * comes from the host.
+ */
+#define RNDGETENTCNT 0x80045200
+#define RNDADDTOENTCNT 0x40045201
+#define RNDGETPOOL 0x80085202
+#define RNDADDENTROPY 0x40085203
+#define RNDZAPENTCNT 0x5204
+#define RNDCLEARPOOL 0x5206
+#define RNDRESEEDCRNG 0x5207
+
+static bool is_admin(void)
+{
+	return current->proc->cred.euid == 0;
+}
+
+static long ioctl_random(struct file *f, unsigned cmd, uaddr_t arg)
+{
+	int v;
+
+	(void)f;
+	switch (cmd) {
+	case RNDGETENTCNT:
+		return put_user((int)256, arg) ? -EFAULT : 0;
+	case RNDADDTOENTCNT:
+	case RNDADDENTROPY:
+		if (!is_admin())
+			return -EPERM;
+		if (copy_from_user(&v, arg, sizeof(v)))
+			return -EFAULT;
+		return v < 0 ? -EINVAL : 0;
+	case RNDZAPENTCNT:
+	case RNDCLEARPOOL:
+	case RNDRESEEDCRNG:
+		return is_admin() ? 0 : -EPERM;
+	default:
+		return -EINVAL;
+	}
+}
+
 static const struct file_ops null_fops = {
 	.read = read_nothing, .write = write_all, .llseek = seek_zero,
 	.poll = poll_ready,
 };
 static const struct file_ops zero_fops = {
 	.read = read_zero, .write = write_all, .llseek = seek_zero,
-	.poll = poll_ready,
+	.poll = poll_ready, .mmap_anon = true,
 };
 static const struct file_ops full_fops = {
 	.read = read_zero, .write = write_full, .llseek = seek_zero,
@@ -93,7 +137,7 @@ static const struct file_ops full_fops = {
 };
 static const struct file_ops random_fops = {
 	.read = read_random, .write = write_all, .llseek = seek_zero,
-	.poll = poll_ready,
+	.poll = poll_ready, .ioctl = ioctl_random,
 };
 
 static const struct chrdev mem_devs[] = {

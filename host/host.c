@@ -207,6 +207,110 @@ u64 host_cpu_hwcap(void)
 	return d;
 }
 
+static void cpuid(u32 leaf, u32 sub, u32 r[4])
+{
+	__asm__("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+		: "a"(leaf), "c"(sub));
+}
+
+/* The clock in kHz: CPUID leaf 0x16, else the host's /proc/cpuinfo. */
+static u32 cpu_khz(u32 max_leaf)
+{
+	char line[256];
+	double mhz = 0;
+	FILE *f;
+	u32 r[4];
+
+	if (max_leaf >= 0x16) {
+		cpuid(0x16, 0, r);
+		if (r[0] & 0xffff)
+			return (r[0] & 0xffff) * 1000;
+	}
+	f = fopen("/proc/cpuinfo", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "cpu MHz : %lf", &mhz) == 1)
+			break;
+	fclose(f);
+	return (u32)(mhz * 1000);
+}
+
+/* The size of the last cache level CPUID describes, in KiB. */
+static u32 cpu_cache_kb(const char *vendor, u32 max_ext)
+{
+	u32 r[4], best = 0;
+
+	if (!strcmp(vendor, "GenuineIntel")) {
+		for (u32 i = 0; i < 16; i++) {
+			cpuid(4, i, r);
+			if (!(r[0] & 0x1f))
+				break;
+			best = ((r[1] >> 22) + 1) * (((r[1] >> 12) & 0x3ff) + 1) *
+			       ((r[1] & 0xfff) + 1) * (r[2] + 1) / 1024;
+		}
+		return best;
+	}
+	if (max_ext >= 0x80000006) {
+		cpuid(0x80000006, 0, r);
+		return r[2] >> 16;
+	}
+	return 0;
+}
+
+void host_cpu_info(struct host_cpuinfo *ci)
+{
+	u32 r[4], max_ext;
+
+	memset(ci, 0, sizeof(*ci));
+	cpuid(0, 0, r);
+	ci->max_leaf = r[0];
+	memcpy(ci->vendor, &r[1], 4);
+	memcpy(ci->vendor + 4, &r[3], 4);
+	memcpy(ci->vendor + 8, &r[2], 4);
+	cpuid(1, 0, r);
+	ci->stepping = r[0] & 0xf;
+	ci->family = (r[0] >> 8) & 0xf;
+	ci->model = (r[0] >> 4) & 0xf;
+	if (ci->family == 0xf)
+		ci->family += (r[0] >> 20) & 0xff;
+	if (ci->family >= 6)
+		ci->model += ((r[0] >> 16) & 0xf) << 4;
+	ci->leaf1_ecx = r[2];
+	ci->leaf1_edx = r[3];
+	if (ci->max_leaf >= 7) {
+		cpuid(7, 0, r);
+		ci->leaf7_ebx = r[1];
+		ci->leaf7_ecx = r[2];
+		ci->leaf7_edx = r[3];
+	}
+	cpuid(0x80000000, 0, r);
+	max_ext = r[0];
+	if (max_ext >= 0x80000001) {
+		cpuid(0x80000001, 0, r);
+		ci->ext1_ecx = r[2];
+		ci->ext1_edx = r[3];
+	}
+	if (max_ext >= 0x80000004) {
+		for (u32 i = 0; i < 3; i++) {
+			cpuid(0x80000002 + i, 0, r);
+			memcpy(ci->model_name + 16 * i, r, 16);
+		}
+		for (int i = (int)strlen(ci->model_name) - 1;
+		     i >= 0 && ci->model_name[i] == ' '; i--)
+			ci->model_name[i] = 0;
+	}
+	ci->phys_bits = 36;
+	ci->virt_bits = 48;
+	if (max_ext >= 0x80000008) {
+		cpuid(0x80000008, 0, r);
+		ci->phys_bits = r[0] & 0xff;
+		ci->virt_bits = (r[0] >> 8) & 0xff;
+	}
+	ci->khz = cpu_khz(ci->max_leaf);
+	ci->cache_kb = cpu_cache_kb(ci->vendor, max_ext);
+}
+
 int host_get_rlimit(int resource, u64 *cur, u64 *max)
 {
 	struct rlimit r;

@@ -77,6 +77,19 @@ gid_t host_getgid(void);
 bool host_privileged(void);
 /* AT_HWCAP: CPUID leaf 1 EDX of the host CPU. */
 u64 host_cpu_hwcap(void);
+
+/* What /proc/cpuinfo shows of the host CPU (CPUID, raw feature words). */
+struct host_cpuinfo {
+	char vendor[13];
+	char model_name[49];
+	u32 family, model, stepping, max_leaf;
+	u32 khz;                 /* clock; 0 if unknown */
+	u32 cache_kb;            /* last-level cache; 0 if unknown */
+	u32 phys_bits, virt_bits;
+	u32 leaf1_ecx, leaf1_edx, leaf7_ebx, leaf7_ecx, leaf7_edx;
+	u32 ext1_ecx, ext1_edx;  /* leaf 0x80000001 */
+};
+void host_cpu_info(struct host_cpuinfo *ci);
 /* The host's limit for resource (RLIMIT_*); 0 or -errno. */
 int host_get_rlimit(int resource, u64 *cur, u64 *max);
 
@@ -112,6 +125,8 @@ int host_open_dir(const char *path, int *fd);
  * Returns the new fd or -errno.
  */
 int host_openat(int dirfd, const char *name, int flags, mode_t mode);
+/* An unnamed file in directory dirfd (O_TMPFILE, read-write). */
+int host_open_tmpfile(int dirfd, mode_t mode);
 /* Reopen what an O_PATH fd names, with flags.  fd or -errno. */
 int host_reopen(int fd, int flags);
 int host_close(int fd);

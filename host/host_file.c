@@ -58,6 +58,13 @@ int host_openat(int dirfd, const char *name, int flags, mode_t mode)
 	return fd < 0 ? host_err() : fd;
 }
 
+int host_open_tmpfile(int dirfd, mode_t mode)
+{
+	int fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
+
+	return fd < 0 ? host_err() : fd;
+}
+
 int host_reopen(int fd, int flags)
 {
 	char path[64];
@@ -262,7 +269,11 @@ int host_linkat(int olddirfd, const char *oldname, int newdirfd,
 			return -EINVAL;
 		r = linkat(olddirfd, oldname, newdirfd, newname, 0);
 	} else {
-		r = linkat(olddirfd, "", newdirfd, newname, AT_EMPTY_PATH);
+		/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; the magic link does not. */
+		char p[64];
+
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", olddirfd);
+		r = linkat(AT_FDCWD, p, newdirfd, newname, AT_SYMLINK_FOLLOW);
 	}
 	return r < 0 ? host_err() : 0;
 }

@@ -1,7 +1,7 @@
 /*
  * Boot: physical memory, the engine, host interrupts, devices, the
- * mount tree (root, /dev, /tmp, /dev/shm), the first process, and the
- * scheduler until the guest is over.
+ * mount tree (root, /dev, /tmp, /dev/shm, /proc, /sys), the first
+ * process, and the scheduler until the guest is over.
  */
 #include "kernel/kernel.h"
 #include "kernel/boot.h"
@@ -17,36 +17,131 @@ void mem_init(void);
 
 static struct engine the_engine;
 
-/* Mount sb on the directory where, if the root has one. */
-static void mount_at(const char *where, struct super_block *sb)
-{
-	struct fs_struct fs = { .refcount = 1, .root = root_path,
-				.cwd = root_path };
-	struct process p = { 0 };
-	struct task boot = { .proc = &p, .fs = &fs };
-	struct nameidata nd;
+/* The task that mounts things at boot: root, at the namespace root. */
+struct boot_task {
+	struct fs_struct fs;
+	struct process p;
+	struct task t;
+};
 
-	if (path_walk(&boot, AT_FDCWD, where, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
-		      &nd) < 0)
-		return; /* no such directory: nothing to mount on */
-	do_mount_sb(sb, &nd.path, MNT_NOSUID, NULL);
-	path_put(&nd.path);
+static void boot_task_init(struct boot_task *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->fs.refcount = 1;
+	b->fs.root = b->fs.cwd = root_path;
+	b->t.proc = &b->p;
+	b->t.fs = &b->fs;
 }
 
-static int boot_fs(const char *root)
+/* mkdir -p inside the guest tree (the root is writable). */
+static void mkdir_p(struct boot_task *b, const char *path)
 {
-	struct super_block *sb;
-	int rc = hostfs_create(root, true, &sb);
+	char *buf = kstrdup(path);
 
-	if (rc < 0) {
-		printk("umk: cannot use '%s' as the root: %s\n", root,
-		       strerror_k(rc));
-		return rc;
+	for (char *p = buf + 1;; p++) {
+		char c = *p;
+		struct nameidata nd;
+
+		if (c && c != '/')
+			continue;
+		*p = 0;
+		if (path_walk(&b->t, AT_FDCWD, buf, LOOKUP_PARENT, &nd) == 0) {
+			struct path child;
+
+			if (nd.last_type == LAST_NORM &&
+			    lookup_one(&nd.path, nd.last, &child) == 0) {
+				if (!child.dentry->inode)
+					vfs_mkdir(&b->t, &nd.path, nd.last, 0755);
+				path_put(&child);
+			}
+			path_put(&nd.path);
+		}
+		if (!c)
+			break;
+		*p = c;
 	}
+	kfree(buf);
+}
+
+/* Mount sb on the directory where (made if missing).  0 or -errno. */
+static int mount_at(struct boot_task *b, const char *where,
+		    struct super_block *sb, unsigned flags)
+{
+	struct nameidata nd;
+	int rc;
+
+	mkdir_p(b, where);
+	rc = path_walk(&b->t, AT_FDCWD, where, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+		       &nd);
+	if (rc < 0)
+		return rc;
+	rc = do_mount_sb(sb, &nd.path, flags, NULL);
+	path_put(&nd.path);
+	return rc;
+}
+
+extern const char initramfs_start[], initramfs_end[];
+
+static struct super_block *root_sb(const struct boot_params *bp)
+{
+	struct super_block *lower, *upper;
+	int rc;
+
+	if (!bp->root)
+		return tmpfs_create(); /* the initramfs goes in */
+	rc = hostfs_create(bp->root, true, &lower);
+	if (rc < 0) {
+		printk("umk: cannot use '%s' as the root: %s\n", bp->root,
+		       strerror_k(rc));
+		return NULL;
+	}
+	if (!bp->overlay)
+		return overlayfs_create(lower, tmpfs_create());
+	rc = hostfs_create(bp->overlay, false, &upper);
+	if (rc < 0) {
+		printk("umk: cannot use '%s' for the overlay: %s\n", bp->overlay,
+		       strerror_k(rc));
+		return NULL;
+	}
+	return overlayfs_create(lower, upper);
+}
+
+static int boot_fs(const struct boot_params *bp)
+{
+	struct super_block *sb = root_sb(bp);
+	struct boot_task b;
+
+	if (!sb)
+		return -EINVAL;
 	mount_root(sb, MNT_NOSUID);
-	mount_at("/dev", devfs_create());
-	mount_at("/tmp", tmpfs_create());
-	mount_at("/dev/shm", tmpfs_create());
+	boot_task_init(&b);
+	if (!bp->root) {
+		int rc = initramfs_unpack(&b.t, initramfs_start,
+					  initramfs_end - initramfs_start);
+
+		if (rc < 0)
+			return rc;
+	}
+	mount_at(&b, "/dev", devfs_create(), MNT_NOSUID);
+	mount_at(&b, "/tmp", tmpfs_create(), MNT_NOSUID | MNT_NODEV);
+	mount_at(&b, "/dev/shm", tmpfs_create(), MNT_NOSUID | MNT_NODEV);
+	mount_at(&b, "/proc", procfs_create(), MNT_NOSUID | MNT_NODEV | MNT_NOEXEC);
+	mount_at(&b, "/sys", sysfs_create(), MNT_NOSUID | MNT_NODEV | MNT_NOEXEC);
+	for (int i = 0; i < bp->nvolumes; i++) {
+		const struct boot_volume *v = &bp->volumes[i];
+		int rc = hostfs_create(v->host, v->readonly, &sb);
+
+		if (rc == 0) {
+			hostfs_set_shared(sb, true);
+			rc = mount_at(&b, v->guest, sb,
+				      MNT_NOSUID | (v->readonly ? MNT_RDONLY : 0));
+		}
+		if (rc < 0) {
+			printk("umk: cannot mount '%s' on '%s': %s\n", v->host,
+			       v->guest, strerror_k(rc));
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -97,7 +192,7 @@ int kernel_main(const struct boot_params *bp)
 	console_init();
 	mem_init();
 	pipe_init();
-	if (boot_fs(bp->root) < 0)
+	if (boot_fs(bp) < 0)
 		return -1;
 	sched_init(bp->cpus ? bp->cpus : host_ncpus());
 	boot_mono = ktime_mono();

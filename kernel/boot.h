@@ -9,9 +9,21 @@
 
 struct engine_ops;
 
+/* A host directory shared into the guest (-v HOST:GUEST[:ro]). */
+struct boot_volume {
+	const char *host;
+	const char *guest;
+	bool readonly;
+};
+
 struct boot_params {
 	const struct engine_ops *engine;  /* which engine runs guest code */
-	const char *root;                 /* host directory of the root fs */
+	const char *root;                 /* host directory of the root fs;
+					     NULL: the built-in initramfs */
+	const char *overlay;              /* host directory for the upper
+					     layer; NULL: in memory */
+	const struct boot_volume *volumes;
+	int nvolumes;
 	u64 memory;                       /* bytes of guest physical memory */
 	int cpus;                         /* guest CPUs; 0: the host's */
 	bool strace;                      /* trace guest system calls */

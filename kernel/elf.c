@@ -14,6 +14,7 @@
 #include "kernel/fs/vfs.h"
 
 #define MAX_PHDRS 128
+#define MMAP_MIN_ADDR 0x10000ULL /* as sys_mmap: nothing below it */
 /* Mapped at exec; the rest comes by fault-around when touched. */
 #define POPULATE_MAX (1ULL << 20)
 #define BSS_POPULATE_MAX (1ULL << 20)
@@ -77,6 +78,7 @@ static int load_span(struct elf_file *ef, uaddr_t *lo, uaddr_t *hi)
 			continue;
 		if (p->p_memsz < p->p_filesz ||
 		    !range_ok(p->p_vaddr, p->p_memsz, task_size) ||
+		    (ef->eh.e_type == ET_EXEC && p->p_vaddr < MMAP_MIN_ADDR) ||
 		    ((p->p_vaddr - p->p_offset) & ~PAGE_MASK))
 			return -ENOEXEC;
 		*lo = MIN(*lo, p->p_vaddr & PAGE_MASK);
@@ -97,7 +99,8 @@ static int map_segment(struct mm *mm, struct elf_file *ef,
 	if (p->p_filesz) {
 		u64 pgoff = (p->p_offset - (start - pstart)) >> PAGE_SHIFT;
 
-		rc = vma_map(mm, pstart, anon - pstart, prot, 0, ef->f, pgoff);
+		rc = vma_map(mm, pstart, anon - pstart, prot, 0, file_real(ef->f),
+			     pgoff);
 		if (rc < 0)
 			return rc;
 		rc = mm_populate(mm, pstart, MIN(anon, pstart + POPULATE_MAX),

@@ -461,14 +461,17 @@ static long execveat_common(struct task *t, int dirfd, uaddr_t upath,
 	char *path;
 	int rc = 0;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
+	/* The name is read, and an empty one refused, before the flags. */
 	path = getname(upath, &rc);
 	if (!path)
 		return rc;
 	if (!path[0] && !(flags & AT_EMPTY_PATH)) {
 		kfree(path);
 		return -ENOENT;
+	}
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+		kfree(path);
+		return -EINVAL;
 	}
 	args_init(t, &a);
 	rc = args_copy_user(&a, uargv, false);

@@ -16,13 +16,6 @@
 #include "kernel/uaccess.h"
 #include "kernel/abi/time.h"
 
-#define ITIMER_REAL 0
-#define ITIMER_VIRTUAL 1
-#define ITIMER_PROF 2
-#define SIGEV_SIGNAL 0
-#define SIGEV_NONE 1
-#define SIGEV_THREAD 2
-#define SIGEV_THREAD_ID 4
 #define MAX_TIMERS 1024
 #define CPU_TICK (10 * 1000 * 1000LL)
 
@@ -48,13 +41,6 @@ struct proc_timers {
 	int next_id;
 };
 
-struct linux_sigevent {
-	u64 value;
-	s32 signo;
-	s32 notify;
-	s32 tid;
-	s32 pad[11];
-};
 
 static struct ktimer cpu_ticker;
 static struct list cpu_timers = LIST_INIT(cpu_timers); /* ptimer.cpu_link */

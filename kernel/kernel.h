@@ -37,6 +37,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 char *strcpy(char *dst, const char *src);
+char *strstr(const char *haystack, const char *needle);
 
 /* kernel/lib.c */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
@@ -46,6 +47,16 @@ char *kstrndup(const char *s, size_t n);
 size_t kstrlcpy(char *dst, const char *src, size_t size);
 /* Parse a decimal or 0x-hex number; -EINVAL if s is not one. */
 int kstrtou64(const char *s, u64 *out);
+
+/* A hash of a name within a salt (a parent object): FNV-1a. */
+static inline u32 hash_name(const void *salt, const char *name)
+{
+	u32 h = 2166136261u ^ (u32)((uintptr_t)salt >> 4);
+
+	while (*name)
+		h = (h ^ (u8)*name++) * 16777619u;
+	return h;
+}
 
 /* Random numbers (from the host's source). */
 void get_random_bytes(void *buf, size_t len);

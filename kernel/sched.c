@@ -87,8 +87,17 @@ static void slice_expired(struct ktimer *timer)
 
 	(void)timer;
 	list_for_each(t, &on_cpu, run_link) {
-		if (now - t->slice_start >= SLICE_NS)
+		if (now - t->slice_start >= SLICE_NS) {
 			engine->ops->kick(t->ctx);
+			/*
+			 * A kicked context may take a while to stop (the
+			 * kick lands after a trap already on its way): give
+			 * it another slice rather than kick it again at
+			 * once, or the timer would expire in the past and
+			 * spin.
+			 */
+			t->slice_start = now;
+		}
 	}
 	arm_slice_timer();
 }

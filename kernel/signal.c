@@ -530,6 +530,14 @@ static bool deliver(struct task *t, int sig, struct linux_siginfo *info)
 
 	restart_syscall(t, true, a);
 	if (setup_frame(t, sig, info, a, oldmask) < 0) {
+		/*
+		 * No room for a frame.  As Linux's force_sigsegv(): if
+		 * it was the SIGSEGV handler that could not run, the
+		 * next SIGSEGV takes the default action, or delivery
+		 * would fail forever.
+		 */
+		if (sig == SIGSEGV)
+			a->handler = SIG_DFL;
 		force_sig_fault(t, SIGSEGV, SI_KERNEL, 0, 13, 0);
 		return false;
 	}

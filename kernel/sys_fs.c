@@ -165,6 +165,9 @@ static long do_open(struct task *t, int dirfd, uaddr_t upath, int flags,
 	char *path;
 	int rc = 0, fd;
 
+	/* Linux 6.4 and later: a directory cannot be created by open. */
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;
 	path = getname(upath, &rc);
 	if (!path)
 		return rc;
@@ -189,6 +192,11 @@ long sys_openat(struct task *t, int dirfd, uaddr_t path, int flags,
 		mode_t mode)
 {
 	return do_open(t, dirfd, path, flags, mode);
+}
+
+long sys_creat(struct task *t, uaddr_t path, mode_t mode)
+{
+	return do_open(t, AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
 long sys_close(struct task *t, int fd)
@@ -396,6 +404,7 @@ struct getdents_ctx {
 	char *buf;
 	size_t size, used;
 	struct linux_dirent64 *prev;
+	uaddr_t ubuf;
 	int error;
 };
 
@@ -414,6 +423,16 @@ static bool filldir64(struct dir_context *ctx, const char *name, int len,
 			g->error = -EINVAL;
 		return false;
 	}
+	/*
+	 * Linux copies each entry out as it goes: one that would land on
+	 * memory the guest cannot write ends the call there, with what
+	 * came before it returned (EFAULT only if nothing did), and the
+	 * position left at the entry that did not fit.
+	 */
+	if (!user_writable(g->ubuf + g->used, reclen)) {
+		g->error = -EFAULT;
+		return false;
+	}
 	d = (struct linux_dirent64 *)(g->buf + g->used);
 	memset(d, 0, reclen);
 	d->d_ino = ino;
@@ -428,7 +447,7 @@ static bool filldir64(struct dir_context *ctx, const char *name, int len,
 long sys_getdents64(struct task *t, int fd, uaddr_t ubuf, unsigned count)
 {
 	struct file *f = fget_io(t, fd);
-	struct getdents_ctx g = { { filldir64, 0 }, NULL, 0, 0, NULL, 0 };
+	struct getdents_ctx g = { { filldir64, 0 }, NULL, 0, 0, NULL, ubuf, 0 };
 	int rc;
 
 	if (!f)
@@ -449,7 +468,9 @@ long sys_getdents64(struct task *t, int fd, uaddr_t ubuf, unsigned count)
 	if (g.prev)
 		g.prev->d_off = g.ctx.pos;
 	f->pos = (u64)g.ctx.pos;
-	if (rc == 0)
+	if (g.used)
+		rc = 0;
+	else if (rc == 0)
 		rc = g.error;
 	if (rc == 0 && g.used && copy_to_user(ubuf, g.buf, g.used))
 		rc = -EFAULT;
@@ -531,7 +552,12 @@ static long do_readlink(struct task *t, int dirfd, uaddr_t upath,
 		return rc;
 	inode = nd.path.dentry->inode;
 	if (!S_ISLNK(inode->mode) || !inode->iop->readlink) {
+		char c = 0;
+
+		/* An empty name (the fd's own file) that is no link: ENOENT. */
 		path_put(&nd.path);
+		if (copy_from_user(&c, upath, 1) == 0 && !c)
+			return -ENOENT;
 		return -EINVAL;
 	}
 	buf = kmalloc(PATH_MAX);
@@ -737,4 +763,61 @@ long sys_close_range(struct task *t, unsigned first, unsigned last,
 			fd_close(t, (int)fd);
 	}
 	return 0;
+}
+
+struct open_how {
+	u64 flags;
+	u64 mode;
+	u64 resolve;
+};
+
+long sys_openat2(struct task *t, int dirfd, uaddr_t upath, uaddr_t uhow,
+		 size_t size)
+{
+	struct open_how how = { 0 };
+	struct file *f;
+	char *path;
+	int rc = 0, fd;
+
+	if (size < sizeof(how) || size > PAGE_SIZE)
+		return size < sizeof(how) ? -EINVAL : -E2BIG;
+	if (copy_from_user(&how, uhow, sizeof(how)))
+		return -EFAULT;
+	for (size_t off = sizeof(how); off < size; off++) {
+		u8 b;
+
+		if (get_user(b, uhow + off))
+			return -EFAULT;
+		if (b)
+			return -E2BIG;
+	}
+	if (how.flags & ~(u64)(O_VALID_FLAGS))
+		return -EINVAL;
+	if (how.resolve & ~(u64)(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
+				 RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
+				 RESOLVE_IN_ROOT | RESOLVE_CACHED))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_BENEATH) && (how.resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
+	if (how.mode & ~(u64)07777)
+		return -EINVAL;
+	if (how.mode && !(how.flags & (O_CREAT | __O_TMPFILE)))
+		return -EINVAL;
+	if ((how.flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;
+	if ((how.resolve & RESOLVE_CACHED) &&
+	    (how.flags & (O_CREAT | O_TRUNC | __O_TMPFILE)))
+		return -EAGAIN;
+	path = getname(upath, &rc);
+	if (!path)
+		return rc;
+	rc = vfs_open_resolve(t, dirfd, path, (int)how.flags | O_LARGEFILE,
+			      (mode_t)how.mode, (unsigned)how.resolve, &f);
+	kfree(path);
+	if (rc < 0)
+		return rc;
+	fd = fd_install(t, f, how.flags & O_CLOEXEC, 0);
+	if (fd < 0)
+		file_put(f);
+	return fd;
 }

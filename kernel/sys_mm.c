@@ -19,6 +19,17 @@ static bool overlaps(struct mm *mm, uaddr_t start, u64 len)
 	return v && v->start < start + len;
 }
 
+/*
+ * Linux's default overcommit heuristic (vm.overcommit_memory = 0): a
+ * single private writable mapping larger than all of memory and swap
+ * cannot be committed.  umk's guests have no swap.
+ */
+static bool mm_may_commit(struct mm *mm, u64 len)
+{
+	(void)mm;
+	return len / PAGE_SIZE <= frames_total();
+}
+
 /* Check f for a mapping of kind flags with prot. */
 static int mmap_file_ok(struct file *f, int prot, int flags)
 {
@@ -40,34 +51,47 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 	struct mm *mm = t->mm;
 	struct file *f = NULL;
 	int type = flags & MAP_TYPE, vflags = 0, rc;
+	bool nomaywrite = false;
 	uaddr_t at;
 
-	if (!len)
-		return -EINVAL;
+	/* In Linux's order: the offset, the descriptor, the length, the type. */
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
-	len = PAGE_ALIGN(len);
-	if (!len || len > task_size)
-		return -ENOMEM;
-	if (type != MAP_SHARED && type != MAP_PRIVATE &&
-	    type != MAP_SHARED_VALIDATE)
-		return -EINVAL;
-	if (type == MAP_SHARED_VALIDATE &&
-	    (flags & ~(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_32BIT |
-		       MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE |
-		       MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |
-		       MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |
-		       MAP_FIXED_NOREPLACE)))
-		return -EOPNOTSUPP;
 	if (!(flags & MAP_ANONYMOUS)) {
 		f = fget_io(t, fd);
 		if (!f)
 			return -EBADF;
-		bool nomaywrite;
-
+		if (f->fop && f->fop->mmap_anon) {
+			/* /dev/zero: private or shared anonymous memory. */
+			file_put(f);
+			f = NULL;
+			flags |= MAP_ANONYMOUS;
+		}
+	}
+	rc = -EINVAL;
+	if (!len)
+		goto out;
+	len = PAGE_ALIGN(len);
+	rc = -ENOMEM;
+	if (!len || len > task_size)
+		goto out;
+	rc = -EOVERFLOW;
+	if (f && off + len < off)
+		goto out;
+	if (f) {
+		rc = -EINVAL;
+		if (type != MAP_SHARED && type != MAP_PRIVATE &&
+		    type != MAP_SHARED_VALIDATE)
+			goto out;
+		rc = -EOPNOTSUPP;
+		if (type == MAP_SHARED_VALIDATE &&
+		    (flags & ~(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS |
+			       MAP_32BIT | MAP_GROWSDOWN | MAP_DENYWRITE |
+			       MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE |
+			       MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |
+			       MAP_HUGETLB | MAP_FIXED_NOREPLACE | MAP_SYNC)))
+			goto out;
 		rc = mmap_file_ok(f, prot, flags);
-		if (rc == 0 && off + len < off)
-			rc = -EOVERFLOW;
 		if (rc == 0)
 			rc = seals_check_mmap(f, prot, type != MAP_PRIVATE,
 					      &nomaywrite);
@@ -75,8 +99,19 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 			goto out;
 		if (nomaywrite)
 			vflags |= VMA_NOMAYWRITE;
-	} else if (type != MAP_PRIVATE) {
-		f = shmem_file(len, O_RDWR);
+	} else {
+		/* Anonymous: MAP_SHARED_VALIDATE is not a type here. */
+		rc = -EINVAL;
+		if (type != MAP_SHARED && type != MAP_PRIVATE)
+			goto out;
+		if (type == MAP_SHARED && (flags & MAP_GROWSDOWN))
+			goto out;
+		rc = -ENOMEM;
+		if (type == MAP_PRIVATE && (prot & PROT_WRITE) &&
+		    !(flags & MAP_NORESERVE) && !mm_may_commit(mm, len))
+			goto out;
+		if (type == MAP_SHARED)
+			f = shmem_file(len, O_RDWR);
 		off = 0;
 	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
@@ -105,7 +140,7 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 	if (flags & MAP_GROWSDOWN)
 		vflags |= VMA_GROWSDOWN;
 	rc = vma_map(mm, at, len, prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
-		     vflags, f, off >> PAGE_SHIFT);
+		     vflags, f ? file_real(f) : NULL, off >> PAGE_SHIFT);
 	if (rc < 0)
 		goto out;
 	if ((flags & MAP_POPULATE) && !(flags & MAP_NONBLOCK))
@@ -171,7 +206,8 @@ long sys_brk(struct task *t, uaddr_t addr)
 			return mm->brk;
 	} else if (new > old) {
 		if (!range_ok(old, new - old, task_size) ||
-		    overlaps(mm, old, new - old + PAGE_SIZE))
+		    overlaps(mm, old, new - old + PAGE_SIZE) ||
+		    !mm_may_commit(mm, new - old))
 			return mm->brk;
 		if (vma_map(mm, old, new - old, PROT_READ | PROT_WRITE,
 			    VMA_HEAP, NULL, 0) < 0)
@@ -237,17 +273,13 @@ long sys_madvise(struct task *t, uaddr_t addr, u64 len, int advice)
 			if (v->file || (v->flags & VMA_SHARED))
 				return -EINVAL;
 		}
-		break;
+		return vma_set_flags(mm, addr, end, VMA_WIPEONFORK, 0);
+	case MADV_KEEPONFORK:
+		return vma_set_flags(mm, addr, end, 0, VMA_WIPEONFORK);
 	case MADV_DONTFORK:
+		return vma_set_flags(mm, addr, end, VMA_DONTFORK, 0);
 	case MADV_DOFORK:
-		for (at = addr; at < end; at = v->end) {
-			v = vma_at(mm, at);
-			if (advice == MADV_DONTFORK)
-				v->flags |= VMA_DONTFORK;
-			else
-				v->flags &= ~VMA_DONTFORK;
-		}
-		break;
+		return vma_set_flags(mm, addr, end, 0, VMA_DONTFORK);
 	}
 	return 0;
 }

@@ -213,13 +213,22 @@ long sys_prlimit64(struct task *t, pid_t pid, unsigned res, uaddr_t unew,
 	return do_prlimit(t, p, res, unew, uold);
 }
 
+/* getrlimit and setrlimit take no NULL: it is a bad address there. */
 long sys_getrlimit(struct task *t, unsigned res, uaddr_t uold)
 {
+	if (res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (!uold)
+		return -EFAULT;
 	return do_prlimit(t, t->proc, res, 0, uold);
 }
 
 long sys_setrlimit(struct task *t, unsigned res, uaddr_t unew)
 {
+	struct linux_rlimit new;
+
+	if (copy_from_user(&new, unew, sizeof(new)))
+		return -EFAULT;
 	return do_prlimit(t, t->proc, res, unew, 0);
 }
 
@@ -246,7 +255,12 @@ long sys_sysinfo(struct task *t, uaddr_t buf)
 
 	(void)t;
 	memset(&si, 0, sizeof(si));
-	si.uptime = (ktime_mono() - boot_mono) / NSEC_PER_SEC;
+	/* Like the guest's CLOCK_BOOTTIME, the host's; rounded up as Linux. */
+	{
+		s64 b = host_clock_ns(HOST_CLOCK_BOOTTIME);
+
+		si.uptime = b / NSEC_PER_SEC + (b % NSEC_PER_SEC ? 1 : 0);
+	}
 	si.totalram = frames_total() * PAGE_SIZE;
 	si.freeram = frames_free() * PAGE_SIZE;
 	si.procs = (u16)nr_processes;
@@ -295,10 +309,13 @@ long sys_getrandom(struct task *t, uaddr_t buf, size_t len, unsigned flags)
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(tmp));
 
+		size_t c;
+
 		get_random_bytes(tmp, n);
-		if (copy_to_user(buf + done, tmp, n))
+		c = copy_to_user_partial(buf + done, tmp, n);
+		done += c;
+		if (c < n)
 			return done ? (long)done : -EFAULT;
-		done += n;
 	}
 	return done;
 }

@@ -172,30 +172,119 @@ long sys_nanosleep(struct task *t, uaddr_t ureq, uaddr_t urem)
 			   urem);
 }
 
+/*
+ * Sleeping on a CPU clock: until the process's CPU time reaches target.
+ * The CPU time of a process only moves while it runs, so the clock is
+ * looked at every few milliseconds; a single-threaded process sleeping
+ * on its own clock sleeps until a signal, as on Linux.
+ */
+#define CPU_SLEEP_POLL_NS (4 * 1000 * 1000LL)
+
+static long cpu_sleep(struct task *t, int clock, s64 target, bool abs,
+		      uaddr_t rem);
+
+static long cpu_sleep_restart(struct task *t)
+{
+	return cpu_sleep(t, (int)t->restart_data[0], (s64)t->restart_data[1],
+			 false, t->restart_data[2]);
+}
+
+static long cpu_sleep(struct task *t, int clock, s64 target, bool abs,
+		      uaddr_t rem)
+{
+	struct waitq wq;
+	s64 now;
+	int rc;
+
+	waitq_init(&wq);
+	for (;;) {
+		now = clock_now(t, clock);
+		if (now < 0)
+			return -EINVAL; /* the process went away */
+		if (now >= target)
+			return 0;
+		rc = sleep_on(&wq, true, ktime_mono() + CPU_SLEEP_POLL_NS);
+		if (rc == -EINTR)
+			break;
+	}
+	if (abs)
+		return -ERESTARTNOHAND;
+	if (rem) {
+		struct linux_timespec ts = ns_to_ts(target - now);
+
+		if (copy_to_user(rem, &ts, sizeof(ts)))
+			return -EFAULT;
+	}
+	t->restart_fn = cpu_sleep_restart;
+	t->restart_data[0] = (u64)(s64)clock;
+	t->restart_data[1] = (u64)target;
+	t->restart_data[2] = rem;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+/*
+ * What clock_nanosleep makes of a clock, in Linux's order: 1 for a
+ * clock it sleeps on with timers, 2 for a CPU clock, -EINVAL for no
+ * clock, -EOPNOTSUPP for one that cannot be slept on (the thread CPU
+ * clocks, the raw and coarse clocks, posix clock fds and, with no RTC
+ * device in a guest, the alarm clocks).
+ */
+static int nsleep_kind(int clock)
+{
+	if (clock < 0)
+		return (clock & 7) == 3 ? -EOPNOTSUPP : 2;
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_MONOTONIC:
+	case CLOCK_BOOTTIME:
+	case CLOCK_TAI:
+		return 1;
+	case CLOCK_PROCESS_CPUTIME_ID:
+		return 2;
+	case CLOCK_THREAD_CPUTIME_ID:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_BOOTTIME_ALARM:
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
+}
+
 long sys_clock_nanosleep(struct task *t, int clock, int flags, uaddr_t ureq,
 			 uaddr_t urem)
 {
 	struct linux_timespec req;
+	int kind = nsleep_kind(clock);
+	bool abs = flags & TIMER_ABSTIME;
 	s64 ns, now;
 
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC &&
-	    clock != CLOCK_BOOTTIME && clock != CLOCK_TAI &&
-	    clock != CLOCK_PROCESS_CPUTIME_ID)
-		return clock == CLOCK_THREAD_CPUTIME_ID ? -EINVAL : -EOPNOTSUPP;
+	if (kind < 0)
+		return kind;
 	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
 	if (!timespec_ok(&req))
 		return -EINVAL;
 	ns = MIN(ts_to_ns(&req), INT64_MAX / 2);
-	if (flags & TIMER_ABSTIME) {
+	if (kind == 2) {
+		/* Another thread's clock, or a process that is not there. */
+		if (clock < 0 && (clock & 4))
+			return -EINVAL;
+		now = clock_now(t, clock);
+		if (now < 0)
+			return -EINVAL;
+		return cpu_sleep(t, clock, abs ? ns : now + ns, abs, urem);
+	}
+	if (abs) {
+		long rc;
+
 		now = clock_now(t, clock);
 		ns = ktime_mono() + MAX(ns - now, 0);
-		urem = 0; /* nothing is written for absolute sleeps */
-		{
-			long rc = sleep_until(t, ns, 0);
-
-			return rc == -ERESTART_RESTARTBLOCK ? -ERESTARTNOHAND : rc;
-		}
+		/* nothing is written for absolute sleeps */
+		rc = sleep_until(t, ns, 0);
+		return rc == -ERESTART_RESTARTBLOCK ? -ERESTARTNOHAND : rc;
 	}
 	return sleep_until(t, ktime_mono() + ns, urem);
 }

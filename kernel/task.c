@@ -15,7 +15,6 @@
 #include "host/host.h"
 
 #define KSTACK_SIZE (256 * 1024)
-#define PID_MAX 32768
 #define RESERVED_PIDS 300
 
 struct list all_processes = LIST_INIT(all_processes);
@@ -23,6 +22,7 @@ static struct list all_tasks = LIST_INIT(all_tasks);
 static struct task *pid_table[PID_MAX];
 static bool pid_used[PID_MAX];
 static pid_t last_pid;
+static u64 pids_allocated;
 int nr_processes;
 
 /* ---- pids ---- */
@@ -37,10 +37,22 @@ pid_t pid_alloc(void)
 		if (pid > 0 && !pid_used[pid]) {
 			pid_used[pid] = true;
 			last_pid = pid;
+			pids_allocated++;
 			return pid;
 		}
 	}
 	return -EAGAIN;
+}
+
+/* For procfs: the pid handed out last, and how many so far. */
+pid_t pid_last(void)
+{
+	return last_pid;
+}
+
+u64 pid_count(void)
+{
+	return pids_allocated;
 }
 
 void pid_free(pid_t pid)
@@ -118,6 +130,11 @@ void task_free(struct task *t)
 	list_for_each_safe(q, tmp, &t->pending.queue, link)
 		kfree(q);
 	list_init(&t->pending.queue);
+	if (!t->proc) {
+		/* A leader whose process was freed while it still ran. */
+		kfree(t);
+		return;
+	}
 	if (t == t->proc->leader)
 		return; /* freed with its process */
 	list_del(&t->all_link);
@@ -176,6 +193,7 @@ void process_free(struct process *p)
 	struct sigqueue *q, *tmp;
 
 	list_del(&p->all_link);
+	list_del(&p->sibling);
 	list_for_each_safe(q, tmp, &p->shared_pending.queue, link)
 		kfree(q);
 	if (p->sighand)

@@ -155,11 +155,15 @@ struct task {
 extern struct task *current;
 
 /* kernel/task.c */
+#define PID_MAX 32768            /* pids are below this */
 void task_init(void);
 struct task *task_find(pid_t tid);
 struct process *process_find(pid_t pid);
 /* Allocate a pid; -EAGAIN when none is left. */
 pid_t pid_alloc(void);
+/* The pid handed out last; how many were handed out since boot. */
+pid_t pid_last(void);
+u64 pid_count(void);
 void pid_free(pid_t pid);
 /* A new task with a kernel stack that starts in task_main(). */
 struct task *task_create(struct process *proc);

@@ -532,10 +532,25 @@ static int pt_as_protect(struct engine_as *as, uaddr_t va, u64 len, int prot)
 }
 
 /*
+ * A fault signal at a guest address: the guest's, raised before a kick
+ * stopped the stub and still pending, not one of the batch (which
+ * touches no guest memory).  Dropping it is safe: the guest faults
+ * again when it runs its instruction again.
+ */
+static bool stale_guest_fault(struct engine_as *as)
+{
+	siginfo_t si;
+
+	return ptrace(PTRACE_GETSIGINFO, as->pid, 0, &si) == 0 &&
+	       (uintptr_t)si.si_addr < STUB_BASE;
+}
+
+/*
  * Wait for the batch to reach its int3.  Other stops can come first: a
- * PTRACE_INTERRUPT (kick) that was still pending from before, or a
- * signal sent to the stub from outside.  They are let go and waited
- * past; anything else is fatal to the space.
+ * PTRACE_INTERRUPT (kick) that was still pending from before, a guest
+ * fault signal that was pending too, or a signal sent to the stub from
+ * outside.  They are let go (PTRACE_CONT drops the signal) and waited
+ * past; a fault of the stub itself is fatal to the space.
  */
 static int wait_batch(struct engine_as *as, struct user_regs_struct *r)
 {
@@ -551,7 +566,8 @@ static int wait_batch(struct engine_as *as, struct user_regs_struct *r)
 			return 0;
 		if (!(status >> 16) && (WSTOPSIG(status) == SIGSEGV ||
 					WSTOPSIG(status) == SIGBUS ||
-					WSTOPSIG(status) == SIGILL))
+					WSTOPSIG(status) == SIGILL) &&
+		    !stale_guest_fault(as))
 			return -EIO; /* the stub itself faulted */
 		if (ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
 			return -EIO;

@@ -40,4 +40,22 @@ struct linux_tms {
 	s64 tms_cstime;
 };
 
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
+
+#define SIGEV_SIGNAL 0
+#define SIGEV_NONE 1
+#define SIGEV_THREAD 2
+#define SIGEV_THREAD_ID 4
+
+/* struct sigevent: 64 bytes. */
+struct linux_sigevent {
+	u64 value;
+	s32 signo;
+	s32 notify;
+	s32 tid;
+	s32 pad[11];
+};
+
 #endif

@@ -1,9 +1,8 @@
 /*
- * A file's size and space: truncate, ftruncate and fallocate, with
- * Linux's checks in Linux's order.  The work is the file system's:
- * file_ops.truncate (or inode_ops.setattr with ATTR_SIZE) and
- * file_ops.fallocate.  Growing a file past RLIMIT_FSIZE fails with
- * EFBIG and SIGXFSZ, as Linux's inode_newsize_ok().
+ * fallocate(2), with Linux's checks in Linux's order; the work is the
+ * file system's file_ops.fallocate.  Growing a file past RLIMIT_FSIZE
+ * fails with EFBIG and SIGXFSZ, as Linux's inode_newsize_ok().
+ * (truncate and ftruncate are in sys_namei.c.)
  */
 #include "kernel/kernel.h"
 #include "kernel/task.h"
@@ -24,67 +23,6 @@ static int newsize_ok(struct task *t, struct inode *inode, u64 size)
 					       .si_signo = SIGXFSZ,
 					       .si_code = SI_USER });
 	return -EFBIG;
-}
-
-long sys_ftruncate(struct task *t, unsigned fd, s64 length)
-{
-	struct file *f;
-	long rc;
-
-	if (length < 0)
-		return -EINVAL;
-	f = fget_io(t, (int)fd);
-	if (!f)
-		return -EBADF;
-	rc = -EINVAL;
-	if (!S_ISREG(f->f_inode->mode) || !(f->f_mode & FMODE_WRITE))
-		goto out;
-	rc = newsize_ok(t, f->f_inode, (u64)length);
-	if (rc < 0)
-		goto out;
-	if (f->fop && f->fop->truncate) {
-		rc = f->fop->truncate(f, (u64)length);
-		if (rc == 0)
-			fsnotify_modify(f);
-	} else {
-		struct iattr a = { .valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME,
-				   .size = (u64)length };
-
-		a.mtime.tv_nsec = UTIME_NOW;
-		rc = vfs_setattr(t, &f->path, &a);
-	}
-out:
-	file_put(f);
-	return rc;
-}
-
-long sys_truncate(struct task *t, uaddr_t upath, s64 length)
-{
-	struct iattr a = { .valid = ATTR_SIZE, .size = (u64)length };
-	struct nameidata nd;
-	struct inode *inode;
-	long rc;
-
-	if (length < 0)
-		return -EINVAL;
-	rc = user_path_walk(t, AT_FDCWD, upath, LOOKUP_FOLLOW, &nd);
-	if (rc < 0)
-		return rc;
-	inode = nd.path.dentry->inode;
-	if (S_ISDIR(inode->mode))
-		rc = -EISDIR;
-	else if (!S_ISREG(inode->mode))
-		rc = -EINVAL;
-	else
-		rc = inode_permission(t, inode, MAY_WRITE);
-	if (rc == 0 && path_readonly(&nd.path))
-		rc = -EROFS;
-	if (rc == 0)
-		rc = newsize_ok(t, inode, (u64)length);
-	if (rc == 0)
-		rc = vfs_setattr(t, &nd.path, &a);
-	path_put(&nd.path);
-	return rc;
 }
 
 /* Linux's vfs_fallocate() checks on mode, before the file is looked at. */

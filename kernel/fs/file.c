@@ -37,7 +37,7 @@ struct file *file_alloc(const struct path *path, unsigned flags)
 	inode_get(f->f_inode);
 	f->f_inode->nfiles++;
 	f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
-	f->f_mode = fmode_of(flags);
+	f->f_mode = fmode_of(flags) | ((flags & O_TRUNC) ? FMODE_TRUNC : 0);
 	if (!(flags & O_PATH) && (S_ISREG(f->f_inode->mode) ||
 				  S_ISDIR(f->f_inode->mode) ||
 				  S_ISCHR(f->f_inode->mode)))
@@ -63,8 +63,18 @@ void file_put(struct file *f)
 		f->fop->release(f);
 	path_put(&f->path);
 	inode_put(f->f_inode);
-	kfree(f->dir_snap);
+	if (f->dir_snap_free)
+		f->dir_snap_free(f->dir_snap);
+	else
+		kfree(f->dir_snap);
 	kfree(f);
+}
+
+struct file *file_real(struct file *f)
+{
+	while (f->fop && f->fop->real)
+		f = f->fop->real(f);
+	return f;
 }
 
 static const struct inode_ops anon_iops;
@@ -214,8 +224,58 @@ static int open_create(struct task *t, struct nameidata *nd, int flags,
 	return 0;
 }
 
+/*
+ * O_TMPFILE: an unnamed regular file in directory dir, linkable later
+ * with linkat(AT_EMPTY_PATH) unless opened O_EXCL.
+ */
+static int open_tmpfile(struct task *t, const struct path *dir, int flags,
+			mode_t mode, struct file **out)
+{
+	struct inode *d = dir->dentry->inode, *inode;
+	struct dentry *dentry;
+	struct path p;
+	struct file *f;
+	int rc;
+
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		return -EINVAL;
+	rc = inode_permission(t, d, MAY_WRITE | MAY_EXEC);
+	if (rc == 0 && path_readonly(dir))
+		rc = -EROFS;
+	if (rc == 0 && !d->iop->tmpfile)
+		rc = -EOPNOTSUPP;
+	if (rc == 0)
+		rc = d->iop->tmpfile(d, S_IFREG | (mode & ~t->fs->umask & 07777),
+				     &inode);
+	if (rc < 0)
+		return rc;
+	dentry = d_alloc_detached(dir->dentry, "#tmpfile", inode);
+	if (!(flags & O_EXCL))
+		dentry->flags |= DCACHE_TMPFILE;
+	p.mnt = dir->mnt;
+	p.dentry = dentry;
+	f = file_alloc(&p, (flags & ~__O_TMPFILE & ~O_DIRECTORY) | O_LARGEFILE);
+	dput(dentry);
+	if (f->fop && f->fop->open) {
+		rc = f->fop->open(inode, f);
+		if (rc < 0) {
+			f->fop = NULL;
+			file_put(f);
+			return rc;
+		}
+	}
+	*out = f;
+	return 0;
+}
+
 int vfs_open(struct task *t, int dirfd, const char *name, int flags,
 	     mode_t mode, struct file **out)
+{
+	return vfs_open_resolve(t, dirfd, name, flags, mode, 0, out);
+}
+
+int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
+		     mode_t mode, unsigned resolve, struct file **out)
 {
 	unsigned lookup = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
 	struct nameidata nd;
@@ -224,12 +284,23 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags,
 	struct file *f;
 	int rc;
 
-	if (flags & __O_TMPFILE)
-		return -EOPNOTSUPP;
+	if ((flags & __O_TMPFILE) == __O_TMPFILE) {
+		if (!(flags & O_DIRECTORY) || (flags & O_CREAT))
+			return -EINVAL;
+		rc = path_walk_resolve(t, dirfd, name,
+				       LOOKUP_FOLLOW | LOOKUP_DIRECTORY, resolve,
+				       &nd);
+		if (rc < 0)
+			return rc;
+		rc = open_tmpfile(t, &nd.path, flags, mode, out);
+		path_put(&nd.path);
+		return rc;
+	}
 	if (flags & O_DIRECTORY)
 		lookup |= LOOKUP_DIRECTORY;
 	if ((flags & O_CREAT) && !(flags & O_PATH)) {
-		rc = path_walk(t, dirfd, name, LOOKUP_PARENT, &nd);
+		rc = path_walk_resolve(t, dirfd, name, LOOKUP_PARENT, resolve,
+				       &nd);
 		if (rc < 0)
 			return rc;
 		rc = open_create(t, &nd, flags, mode, &p, &created);
@@ -238,7 +309,8 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags,
 			return rc;
 		if (S_ISLNK(p.dentry->inode->mode) && !(flags & O_NOFOLLOW)) {
 			path_put(&p);
-			rc = path_walk(t, dirfd, name, lookup, &nd);
+			rc = path_walk_resolve(t, dirfd, name, lookup, resolve,
+					       &nd);
 			if (rc < 0)
 				return rc;
 			p = nd.path;
@@ -248,7 +320,7 @@ int vfs_open(struct task *t, int dirfd, const char *name, int flags,
 			return -EISDIR;
 		}
 	} else {
-		rc = path_walk(t, dirfd, name, lookup, &nd);
+		rc = path_walk_resolve(t, dirfd, name, lookup, resolve, &nd);
 		if (rc < 0)
 			return rc;
 		p = nd.path;
@@ -365,7 +437,10 @@ s64 generic_llseek(struct file *f, s64 off, int whence)
 		return -EINVAL;
 	f->pos = base + off;
 	if (whence == SEEK_SET && off == 0 && f->dir_snap) {
-		kfree(f->dir_snap);
+		if (f->dir_snap_free)
+			f->dir_snap_free(f->dir_snap);
+		else
+			kfree(f->dir_snap);
 		f->dir_snap = NULL;
 	}
 	return (s64)f->pos;

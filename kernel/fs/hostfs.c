@@ -247,6 +247,25 @@ static int hostfs_mknod(struct inode *dir, const char *name, mode_t mode,
 	return hostfs_lookup(dir, name, out);
 }
 
+static int hostfs_tmpfile(struct inode *dir, mode_t mode, struct inode **out)
+{
+	struct host_stat st;
+	int rc = writable(dir), fd;
+
+	if (rc < 0)
+		return rc;
+	fd = host_open_tmpfile(HI(dir)->fd, mode & 07777);
+	if (fd < 0)
+		return fd;
+	rc = host_fstatat(fd, "", &st);
+	if (rc < 0) {
+		host_close(fd);
+		return rc;
+	}
+	*out = hostfs_iget(dir->sb, fd, &st);
+	return 0;
+}
+
 static int hostfs_mkdir(struct inode *dir, const char *name, mode_t mode)
 {
 	int rc = writable(dir);
@@ -340,6 +359,7 @@ static int hostfs_setattr(struct inode *inode, const struct iattr *a)
 static const struct inode_ops hostfs_iops = {
 	.lookup = hostfs_lookup,
 	.mknod = hostfs_mknod,
+	.tmpfile = hostfs_tmpfile,
 	.mkdir = hostfs_mkdir,
 	.symlink = hostfs_symlink,
 	.link = hostfs_link,
@@ -463,11 +483,34 @@ static ssize_t hostfs_write(struct file *f, struct iov_iter *it, u64 *pos)
 	return put;
 }
 
+/*
+ * Holes and the largest offset are the host file system's business:
+ * SEEK_DATA and SEEK_HOLE ask the host, and an offset past 2 GiB is
+ * checked against the host's limit (s_maxbytes: 16 TiB on ext4, 4 GiB
+ * on FAT) so that lseek fails with EINVAL as it would there.
+ */
 static s64 hostfs_llseek(struct file *f, s64 off, int whence)
 {
-	if (whence == SEEK_END || whence == SEEK_DATA || whence == SEEK_HOLE)
+	s64 pos, old = (s64)f->pos;
+
+	if (whence == SEEK_DATA || whence == SEEK_HOLE) {
+		pos = host_lseek(host_fd_of(f), off, whence);
+		if (pos >= 0)
+			f->pos = (u64)pos;
+		return pos;
+	}
+	if (whence == SEEK_END)
 		hostfs_getattr(f->f_inode);
-	return generic_llseek(f, off, whence);
+	pos = generic_llseek(f, off, whence);
+	if (pos > 0x7fffffffLL) {
+		s64 r = host_lseek(host_fd_of(f), pos, SEEK_SET);
+
+		if (r < 0) {
+			f->pos = (u64)old;
+			return r;
+		}
+	}
+	return pos;
 }
 
 static int hostfs_fsync(struct file *f, bool datasync)

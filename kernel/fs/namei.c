@@ -64,6 +64,31 @@ int inode_permission(struct task *t, struct inode *inode, int mask)
 	return (bits & mask) == mask ? 0 : -EACCES;
 }
 
+/* "/" for this walk: the task's root, or the base under RESOLVE_IN_ROOT. */
+static const struct path *walk_root(struct task *t, struct nameidata *nd)
+{
+	return (nd->resolve & RESOLVE_IN_ROOT) ? &nd->base : &t->fs->root;
+}
+
+static int follow_mounts_nd(struct nameidata *nd, struct path *p)
+{
+	while (p->dentry->flags & DCACHE_MOUNTED) {
+		struct mount *m = mount_lookup(p->mnt, p->dentry);
+		struct path next;
+
+		if (!m)
+			return 0;
+		if (nd && (nd->resolve & RESOLVE_NO_XDEV))
+			return -EXDEV;
+		next.mnt = m;
+		next.dentry = m->root;
+		path_get(&next);
+		path_put(p);
+		*p = next;
+	}
+	return 0;
+}
+
 static void follow_mounts(struct path *p)
 {
 	while (p->dentry->flags & DCACHE_MOUNTED) {
@@ -81,21 +106,26 @@ static void follow_mounts(struct path *p)
 }
 
 /* "..": up one directory, out of mounts, never above the task's root. */
-static void step_up(struct task *t, struct nameidata *nd)
+static int step_up(struct task *t, struct nameidata *nd)
 {
-	const struct path *root = &t->fs->root;
+	const struct path *root = walk_root(t, nd);
 	struct dentry *parent;
 
 	for (;;) {
 		struct mount *m = nd->path.mnt;
 		struct path up;
 
+		if ((nd->resolve & RESOLVE_BENEATH) &&
+		    path_equal(&nd->path, &nd->base))
+			return -EXDEV;
 		if (path_equal(&nd->path, root))
-			return;
+			return 0;
 		if (nd->path.dentry != m->root)
 			break;
 		if (m->parent == m)
-			return; /* the namespace's root */
+			return 0; /* the namespace's root */
+		if (nd->resolve & RESOLVE_NO_XDEV)
+			return -EXDEV;
 		up.mnt = m->parent;
 		up.dentry = m->mountpoint;
 		path_get(&up);
@@ -106,6 +136,7 @@ static void step_up(struct task *t, struct nameidata *nd)
 	dget(parent);
 	dput(nd->path.dentry);
 	nd->path.dentry = parent;
+	return 0;
 }
 
 int lookup_one(const struct path *dir, const char *name, struct path *out)
@@ -136,9 +167,17 @@ static int follow_link(struct task *t, struct nameidata *nd,
 
 	if (++nd->depth > MAX_SYMLINKS)
 		return -ELOOP;
+	if (nd->resolve & RESOLVE_NO_SYMLINKS)
+		return -ELOOP;
 	if (link->iop->follow_link) {
 		struct path to;
-		int rc = link->iop->follow_link(link, t, &to);
+		int rc;
+
+		if (nd->resolve & RESOLVE_NO_MAGICLINKS)
+			return -ELOOP;
+		if (nd->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))
+			return -EXDEV;
+		rc = link->iop->follow_link(link, t, &to);
 
 		if (rc < 0)
 			return rc;
@@ -167,8 +206,14 @@ static int walk(struct task *t, struct nameidata *nd, const char *p,
 	bool must_dir = false;
 
 	if (*p == '/') {
+		if (nd->resolve & RESOLVE_BENEATH)
+			return -EXDEV;
+		/* A jump to the root is a mount crossing if the root is elsewhere. */
+		if ((nd->resolve & RESOLVE_NO_XDEV) &&
+		    walk_root(t, nd)->mnt != nd->path.mnt)
+			return -EXDEV;
 		path_put(&nd->path);
-		nd->path = t->fs->root;
+		nd->path = *walk_root(t, nd);
 		path_get(&nd->path);
 		while (*p == '/')
 			p++;
@@ -216,15 +261,24 @@ static int walk(struct task *t, struct nameidata *nd, const char *p,
 		if (!strcmp(comp, "."))
 			continue;
 		if (!strcmp(comp, "..")) {
-			step_up(t, nd);
+			rc = step_up(t, nd);
+			if (rc < 0)
+				return rc;
 			continue;
 		}
-		rc = lookup_one(&nd->path, comp, &next);
+		rc = d_lookup(nd->path.dentry, comp, &next.dentry);
 		if (rc < 0)
 			return rc;
+		next.mnt = nd->path.mnt;
+		next.mnt->refcount++;
 		if (!next.dentry->inode) {
 			path_put(&next);
 			return -ENOENT;
+		}
+		rc = follow_mounts_nd(nd, &next);
+		if (rc < 0) {
+			path_put(&next);
+			return rc;
 		}
 		if (S_ISLNK(next.dentry->inode->mode) &&
 		    (!last || (flags & LOOKUP_FOLLOW) || slash)) {
@@ -246,6 +300,9 @@ static int walk(struct task *t, struct nameidata *nd, const char *p,
 		return -ENOTDIR;
 	return 0;
 }
+
+static int path_walk_rest(struct task *t, struct nameidata *nd,
+			  const char *name, unsigned flags);
 
 static int start_path(struct task *t, int dirfd, const char *name,
 		      struct path *out)
@@ -270,17 +327,55 @@ static int start_path(struct task *t, int dirfd, const char *name,
 	return 0;
 }
 
-int path_walk(struct task *t, int dirfd, const char *name, unsigned flags,
-	      struct nameidata *nd)
+int path_walk_resolve(struct task *t, int dirfd, const char *name,
+		      unsigned flags, unsigned resolve, struct nameidata *nd)
 {
 	int rc;
 
 	memset(nd, 0, sizeof(*nd));
+	nd->resolve = resolve;
 	if (!*name && !(flags & LOOKUP_EMPTY))
 		return -ENOENT;
-	rc = start_path(t, dirfd, name, &nd->path);
-	if (rc < 0)
-		return rc;
+	if (resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+		/* The base is dirfd even for an absolute name. */
+		rc = start_path(t, dirfd, "", &nd->base);
+		if (rc < 0)
+			return rc;
+		if (name[0] == '/' && (resolve & RESOLVE_BENEATH)) {
+			path_put(&nd->base);
+			return -EXDEV;
+		}
+		nd->path = nd->base;
+		path_get(&nd->path);
+		if (name[0] == '/') {
+			while (*name == '/')
+				name++;
+			if (!*name)
+				name = ".";
+		}
+	} else {
+		rc = start_path(t, dirfd, name, &nd->path);
+		if (rc < 0)
+			return rc;
+	}
+	rc = path_walk_rest(t, nd, name, flags);
+	if (nd->base.dentry)
+		path_put(&nd->base);
+	nd->base.dentry = NULL;
+	return rc;
+}
+
+int path_walk(struct task *t, int dirfd, const char *name, unsigned flags,
+	      struct nameidata *nd)
+{
+	return path_walk_resolve(t, dirfd, name, flags, 0, nd);
+}
+
+static int path_walk_rest(struct task *t, struct nameidata *nd,
+			  const char *name, unsigned flags)
+{
+	int rc;
+
 	if (!*name) {
 		if (!nd->path.dentry->inode) {
 			path_put(&nd->path);

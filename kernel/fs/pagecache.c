@@ -191,3 +191,42 @@ int pagecache_truncate(struct inode *inode, u64 size)
 	touch_mtime(inode);
 	return 0;
 }
+
+/*
+ * Give a memory-backed inode the contents data[0..len): frames in
+ * contiguous runs, made resident in one go, then copied.  For unpacking
+ * archives at boot.  0 or -ENOMEM.
+ */
+int pagecache_load(struct inode *inode, const void *data, size_t len)
+{
+	u64 pages = (len + PAGE_SIZE - 1) >> PAGE_SHIFT, index = 0;
+	const char *src = data;
+
+	pagemap_truncate(&inode->pages, 0);
+	while (index < pages) {
+		unsigned order = 0;
+		phys_t run;
+
+		while (order < 10 && (2ULL << order) <= pages - index)
+			order++;
+		run = frames_alloc(order, 0);
+		while (PHYS_ERR(run) && order)
+			run = frames_alloc(--order, 0);
+		if (PHYS_ERR(run))
+			return -ENOMEM;
+		host_physmem_populate(run, PAGE_SIZE << order);
+		for (u64 i = 0; i < (1ULL << order); i++, index++) {
+			u64 off = index << PAGE_SHIFT;
+			size_t n = MIN(PAGE_SIZE, len - off);
+			char *dst = phys_to_kva(run + i * PAGE_SIZE);
+
+			memcpy(dst, src + off, n);
+			memset(dst + n, 0, PAGE_SIZE - n);
+			if (pagemap_set(&inode->pages, index, run + i * PAGE_SIZE) < 0)
+				return -ENOMEM;
+		}
+	}
+	inode->size = len;
+	inode->blocks = pages * (PAGE_SIZE / 512);
+	return 0;
+}

@@ -389,9 +389,14 @@ static int wait_for_partner(struct pipe *p, struct waitq *wq,
 	return 0;
 }
 
+static struct super_block *pipefs;
+
 static int fifo_open(struct inode *inode, struct file *f)
 {
 	struct pipe *p = inode->pipe;
+	/* An end of pipe(2) reopened through /proc/self/fd/N: Linux
+	   does not wait for the other end then. */
+	bool anon = inode->sb == pipefs;
 	int rc = 0;
 
 	if (!p)
@@ -403,18 +408,18 @@ static int fifo_open(struct inode *inode, struct file *f)
 		p->readers++;
 		p->r_counter++;
 		wake_up(&p->wwait);
-		if (!p->writers && !(f->f_flags & O_NONBLOCK))
+		if (!p->writers && !anon && !(f->f_flags & O_NONBLOCK))
 			rc = wait_for_partner(p, &p->rwait, &p->w_counter);
 		break;
 	case FMODE_WRITE:
-		if (!p->readers && (f->f_flags & O_NONBLOCK)) {
+		if (!p->readers && !anon && (f->f_flags & O_NONBLOCK)) {
 			rc = -ENXIO;
 			break;
 		}
 		p->writers++;
 		p->w_counter++;
 		wake_up(&p->rwait);
-		if (!p->readers)
+		if (!p->readers && !anon)
 			rc = wait_for_partner(p, &p->wwait, &p->r_counter);
 		break;
 	default:
@@ -439,8 +444,6 @@ static int fifo_open(struct inode *inode, struct file *f)
 }
 
 /* ---- pipe(2) ---- */
-
-static struct super_block *pipefs;
 
 static struct inode *pipe_inode(struct task *t)
 {
@@ -475,6 +478,8 @@ long sys_pipe2(struct task *t, uaddr_t ufds, int flags)
 		return -EINVAL;
 	inode = pipe_inode(t);
 	p = pipe_new();
+	/* Found by fifo_open when /proc/self/fd/N reopens an end. */
+	inode->pipe = p;
 	p->readers = p->writers = 1;
 	p->r_counter = p->w_counter = 1;
 	r = file_anon(inode, O_RDONLY | (flags & O_NONBLOCK));

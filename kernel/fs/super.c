@@ -74,6 +74,30 @@ void inode_init_special(struct inode *inode, mode_t mode, u64 rdev)
 
 /* ---- dentries ---- */
 
+/* Findable dentries, by (parent, name): a walk must not scan a big
+   directory's children one by one. */
+#define DHASH_SIZE 16384
+static struct list dhash[DHASH_SIZE];
+
+static struct list *dhash_bucket(struct dentry *parent, const char *name)
+{
+	struct list *b = &dhash[hash_name(parent, name) % DHASH_SIZE];
+
+	if (!b->next)
+		list_init(b);
+	return b;
+}
+
+static void dhash_add(struct dentry *d)
+{
+	list_add(dhash_bucket(d->parent, d->name), &d->hash_link);
+}
+
+static void dhash_del(struct dentry *d)
+{
+	list_del(&d->hash_link);
+}
+
 static struct dentry *d_alloc(struct dentry *parent, const char *name,
 			      struct inode *inode)
 {
@@ -83,11 +107,13 @@ static struct dentry *d_alloc(struct dentry *parent, const char *name,
 	d->inode = inode;
 	d->refcount = 1;
 	list_init(&d->children);
+	list_init(&d->hash_link);
 	if (parent) {
 		d->parent = parent;
 		d->sb = parent->sb;
 		dget(parent);
 		list_add_tail(&parent->children, &d->sibling);
+		dhash_add(d);
 	} else {
 		d->parent = d;
 		list_init(&d->sibling);
@@ -103,6 +129,7 @@ struct dentry *d_alloc_detached(struct dentry *parent, const char *name,
 	/* Not findable by name: freed as soon as its last user goes. */
 	list_del(&d->sibling);
 	list_init(&d->sibling);
+	dhash_del(d);
 	d->flags |= DCACHE_DEAD;
 	return d;
 }
@@ -125,6 +152,7 @@ static void d_free(struct dentry *d)
 	struct dentry *parent = d->parent;
 
 	list_del(&d->sibling);
+	dhash_del(d);
 	inode_put(d->inode);
 	kfree(d->name);
 	kfree(d);
@@ -146,10 +174,11 @@ void dput(struct dentry *d)
 
 struct dentry *d_child(struct dentry *dir, const char *name)
 {
+	struct list *b = dhash_bucket(dir, name);
 	struct dentry *d;
 
-	list_for_each(d, &dir->children, sibling)
-		if (!strcmp(d->name, name))
+	list_for_each(d, b, hash_link)
+		if (d->parent == dir && !strcmp(d->name, name))
 			return d;
 	return NULL;
 }
@@ -162,10 +191,57 @@ static void d_drop(struct dentry *d)
 	d->flags |= DCACHE_DEAD;
 	list_del(&d->sibling);
 	list_init(&d->sibling);
+	dhash_del(d);
 	if (!d->refcount) {
 		d->refcount = 1;
 		dput(d);
 	}
+}
+
+/* Re-parent d under new_parent as name (d keeps its inode). */
+static void d_reparent(struct dentry *d, struct dentry *new_parent,
+		       const char *name)
+{
+	struct dentry *old_parent = d->parent;
+	char *copy = kstrdup(name);
+
+	list_del(&d->sibling);
+	dhash_del(d);
+	kfree(d->name);
+	d->name = copy;
+	if (new_parent != old_parent) {
+		dget(new_parent);
+		d->parent = new_parent;
+	}
+	list_add_tail(&new_parent->children, &d->sibling);
+	dhash_add(d);
+	if (new_parent != old_parent)
+		dput(old_parent);
+}
+
+void d_move(struct dentry *d, struct dentry *target)
+{
+	struct dentry *parent = target->parent;
+	char *name = kstrdup(target->name);
+
+	d_drop(target);
+	d_reparent(d, parent, name);
+	kfree(name);
+}
+
+void d_exchange(struct dentry *a, struct dentry *b)
+{
+	struct dentry *pa = a->parent, *pb = b->parent;
+	char *na = kstrdup(a->name), *nb = kstrdup(b->name);
+
+	dget(pa);
+	dget(pb);
+	d_reparent(a, pb, nb);
+	d_reparent(b, pa, na);
+	dput(pa);
+	dput(pb);
+	kfree(na);
+	kfree(nb);
 }
 
 void d_drop_child(struct dentry *parent, const char *name)
@@ -213,10 +289,19 @@ void path_get(const struct path *p)
 	p->mnt->refcount++;
 }
 
+static void mount_free(struct mount *m)
+{
+	dput(m->root);
+	m->sb->refcount--;
+	kfree(m);
+}
+
 void path_put(const struct path *p)
 {
 	dput(p->dentry);
-	p->mnt->refcount--;
+	/* Only a detached mount (umount2 MNT_DETACH) can reach zero. */
+	if (--p->mnt->refcount == 0)
+		mount_free(p->mnt);
 }
 
 bool path_equal(const struct path *a, const struct path *b)
@@ -269,6 +354,33 @@ int do_mount_sb(struct super_block *sb, const struct path *where,
 	if (out)
 		*out = m;
 	return 0;
+}
+
+void umount_tree(struct mount *m)
+{
+	struct mount *c;
+	bool again = true;
+
+	while (again) {
+		again = false;
+		list_for_each(c, &mount_list, link) {
+			if (c->parent == m && c != m) {
+				umount_tree(c);
+				again = true;
+				break;
+			}
+		}
+	}
+	list_del(&m->link);
+	if (!mount_lookup(m->parent, m->mountpoint))
+		m->mountpoint->flags &= ~DCACHE_MOUNTED;
+	dput(m->mountpoint);
+	m->parent->refcount--;
+	m->parent = m;
+	m->mountpoint = m->root;
+	dget(m->root);
+	if (--m->refcount == 0)
+		mount_free(m);
 }
 
 struct mount *mount_lookup(struct mount *parent, struct dentry *d)

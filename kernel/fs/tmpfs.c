@@ -22,9 +22,23 @@
 struct tmpfs_dirent {
 	char *name;
 	struct inode *inode;
+	struct inode *dir;
 	u64 cookie;
-	struct list link;
+	struct list link;      /* the directory's entries, in cookie order */
+	struct list hash_link; /* entries by (dir, name) */
 };
+
+#define EHASH_SIZE 16384
+static struct list ehash[EHASH_SIZE];
+
+static struct list *ehash_bucket(struct inode *dir, const char *name)
+{
+	struct list *b = &ehash[hash_name(dir, name) % EHASH_SIZE];
+
+	if (!b->next)
+		list_init(b);
+	return b;
+}
 
 struct tmpfs_dir {
 	struct list entries;
@@ -91,8 +105,8 @@ static struct tmpfs_dirent *find(struct inode *dir, const char *name)
 {
 	struct tmpfs_dirent *e;
 
-	list_for_each(e, &DIR_OF(dir)->entries, link)
-		if (!strcmp(e->name, name))
+	list_for_each(e, ehash_bucket(dir, name), hash_link)
+		if (e->dir == dir && !strcmp(e->name, name))
 			return e;
 	return NULL;
 }
@@ -104,8 +118,10 @@ static void add_entry(struct inode *dir, const char *name, struct inode *inode)
 
 	e->name = kstrdup(name);
 	e->inode = inode;
+	e->dir = dir;
 	e->cookie = DIR_OF(dir)->next_cookie++;
 	list_add_tail(&DIR_OF(dir)->entries, &e->link);
+	list_add(ehash_bucket(dir, name), &e->hash_link);
 	if (S_ISDIR(inode->mode)) {
 		DIR_OF(inode)->parent = dir;
 		dir->nlink++;
@@ -116,6 +132,7 @@ static void add_entry(struct inode *dir, const char *name, struct inode *inode)
 static void del_entry(struct inode *dir, struct tmpfs_dirent *e)
 {
 	list_del(&e->link);
+	list_del(&e->hash_link);
 	if (S_ISDIR(e->inode->mode))
 		dir->nlink--;
 	inode_put(e->inode);
@@ -145,6 +162,15 @@ static int tmpfs_mknod(struct inode *dir, const char *name, mode_t mode,
 	inode = tmpfs_new_inode(dir->sb, mode, dev);
 	inode_get(inode);
 	add_entry(dir, name, inode);
+	*out = inode;
+	return 0;
+}
+
+static int tmpfs_tmpfile(struct inode *dir, mode_t mode, struct inode **out)
+{
+	struct inode *inode = tmpfs_new_inode(dir->sb, mode, 0);
+
+	inode->nlink = 0;
 	*out = inode;
 	return 0;
 }
@@ -418,6 +444,7 @@ static int tmpfs_fallocate(struct file *f, int mode, u64 off, u64 len)
 static const struct inode_ops tmpfs_iops = {
 	.lookup = tmpfs_lookup,
 	.mknod = tmpfs_mknod,
+	.tmpfile = tmpfs_tmpfile,
 	.mkdir = tmpfs_mkdir,
 	.symlink = tmpfs_symlink,
 	.link = tmpfs_link,

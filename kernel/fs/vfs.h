@@ -96,6 +96,8 @@ struct inode_ops {
 	int (*mknod)(struct inode *dir, const char *name, mode_t mode, u64 dev,
 		     struct inode **out);
 	int (*mkdir)(struct inode *dir, const char *name, mode_t mode);
+	/* O_TMPFILE: a regular file in dir with no name (nlink 0). */
+	int (*tmpfile)(struct inode *dir, mode_t mode, struct inode **out);
 	int (*symlink)(struct inode *dir, const char *name, const char *target);
 	int (*link)(struct inode *old, struct inode *dir, const char *name);
 	/* Remove name from dir; victim is its inode. */
@@ -152,6 +154,13 @@ struct file_ops {
 	int (*fallocate)(struct file *f, int mode, u64 off, u64 len);
 	/* The last reference to the description went away. */
 	void (*release)(struct file *f);
+	/*
+	 * The file whose pages a mapping of f uses, when f only stands in
+	 * for it (overlayfs); see file_real().
+	 */
+	struct file *(*real)(struct file *f);
+	/* A mapping of the file is anonymous memory (/dev/zero). */
+	bool mmap_anon;
 };
 
 struct super_ops {
@@ -206,6 +215,7 @@ struct inode {
 
 #define DCACHE_MOUNTED 0x1
 #define DCACHE_DEAD 0x2
+#define DCACHE_TMPFILE 0x4   /* an O_TMPFILE file that may still be linked */
 
 struct dentry {
 	char *name;
@@ -214,6 +224,7 @@ struct dentry {
 	struct super_block *sb;
 	struct list children;    /* struct dentry.sibling */
 	struct list sibling;
+	struct list hash_link;   /* the name hash, while findable by name */
 	int refcount;
 	unsigned flags;          /* DCACHE_* */
 };
@@ -244,6 +255,7 @@ struct path {
 #define FMODE_PATH 0x4
 #define FMODE_LSEEK 0x8   /* seekable */
 #define FMODE_PREAD 0x10
+#define FMODE_TRUNC 0x20  /* opened with O_TRUNC */
 
 struct file {
 	int refcount;
@@ -256,6 +268,7 @@ struct file {
 	void *priv;
 	/* getdents: a snapshot of the directory, taken at position 0 */
 	void *dir_snap;
+	void (*dir_snap_free)(void *snap);
 };
 
 struct fs_struct {
@@ -282,6 +295,24 @@ void dget(struct dentry *d);
 void dput(struct dentry *d);
 /* Drop a cached child name of parent (after unlink, rename). */
 void d_drop_child(struct dentry *parent, const char *name);
+/* After a rename: d takes target's name and place; target is dropped. */
+void d_move(struct dentry *d, struct dentry *target);
+/* After RENAME_EXCHANGE: a and b swap names and places. */
+void d_exchange(struct dentry *a, struct dentry *b);
+
+/* dirops.c: the VFS side of changing directories (checks included). */
+int vfs_mkdir(struct task *t, const struct path *dir, const char *name,
+	      mode_t mode);
+int vfs_mknod(struct task *t, const struct path *dir, const char *name,
+	      mode_t mode, u64 dev);
+int vfs_symlink(struct task *t, const struct path *dir, const char *name,
+		const char *target);
+int vfs_link(struct task *t, const struct path *old, const struct path *dir,
+	     const char *name);
+int vfs_unlink(struct task *t, const struct path *dir, struct dentry *victim);
+int vfs_rmdir(struct task *t, const struct path *dir, struct dentry *victim);
+int vfs_rename(struct task *t, const struct path *odir, struct dentry *old,
+	       const struct path *ndir, struct dentry *new, unsigned flags);
 
 /* Mount sb (its root dentry) on path; flags MNT_*.  0 or -errno. */
 int do_mount_sb(struct super_block *sb, const struct path *where,
@@ -289,6 +320,11 @@ int do_mount_sb(struct super_block *sb, const struct path *where,
 /* The first mount: sb becomes "/". */
 struct mount *mount_root(struct super_block *sb, unsigned flags);
 struct mount *mount_lookup(struct mount *parent, struct dentry *d);
+/* Detach m and the mounts inside it; each goes when its last user does. */
+void umount_tree(struct mount *m);
+/* Let mount(2) make file systems of type name (proc, sysfs, ...). */
+void register_fs_type(const char *name,
+		      struct super_block *(*create)(const char *data));
 extern struct list mount_list;
 void path_get(const struct path *p);
 void path_put(const struct path *p);
@@ -298,10 +334,15 @@ bool path_equal(const struct path *a, const struct path *b);
 int hostfs_create(const char *hostdir, bool readonly, struct super_block **out);
 struct super_block *tmpfs_create(void);
 struct super_block *devfs_create(void);
+/* procfs.c, sysfs.c: /proc and /sys. */
+struct super_block *procfs_create(void);
+struct super_block *sysfs_create(void);
 struct file *shmem_file(u64 size, unsigned flags);
 /* A named unlinked tmpfs file (memfd_create): its dentry is called name. */
 struct file *shmem_file_named(const char *name, u64 size, unsigned flags);
 bool is_tmpfs_file(struct file *f);
+struct super_block *overlayfs_create(struct super_block *lower,
+				     struct super_block *upper);
 void hostfs_set_shared(struct super_block *sb, bool shared);
 
 /* ---- path walk (namei.c) ---- */
@@ -313,8 +354,18 @@ void hostfs_set_shared(struct super_block *sb, bool shared);
 
 enum last_type { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 
+/* openat2's RESOLVE_* flags, honoured by path_walk (nameidata.resolve). */
+#define RESOLVE_NO_XDEV 0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#define RESOLVE_IN_ROOT 0x10
+#define RESOLVE_CACHED 0x20
+
 struct nameidata {
 	struct path path;        /* the result (a reference) */
+	unsigned resolve;        /* RESOLVE_*: set before path_walk_nd() */
+	struct path base;        /* BENEATH / IN_ROOT: the starting directory */
 	char last[NAME_MAX + 1]; /* LOOKUP_PARENT: the last component */
 	enum last_type last_type;
 	bool trailing_slash;
@@ -328,6 +379,9 @@ struct nameidata {
  */
 int path_walk(struct task *t, int dirfd, const char *name, unsigned flags,
 	      struct nameidata *nd);
+/* path_walk() with nd->resolve already set (openat2). */
+int path_walk_resolve(struct task *t, int dirfd, const char *name,
+		      unsigned flags, unsigned resolve, struct nameidata *nd);
 /* path_walk() of a guest string. */
 int user_path_walk(struct task *t, int dirfd, uaddr_t uname, unsigned flags,
 		   struct nameidata *nd);
@@ -353,11 +407,16 @@ bool path_readonly(const struct path *p);
 /* ---- open files (file.c) ---- */
 
 struct file *file_alloc(const struct path *path, unsigned flags);
+/* The file that holds f's pages (f itself, or what an overlay wraps). */
+struct file *file_real(struct file *f);
 void file_get(struct file *f);
 void file_put(struct file *f);
 /* Open path with open flags and mode (for O_CREAT).  0 or -errno. */
 int vfs_open(struct task *t, int dirfd, const char *name, int flags,
 	     mode_t mode, struct file **out);
+/* vfs_open() with openat2's RESOLVE_* flags. */
+int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
+		     mode_t mode, unsigned resolve, struct file **out);
 /* Open a file on an inode that has no path (pipes, sockets, consoles). */
 struct file *file_anon(struct inode *inode, unsigned flags);
 /* file_anon() with a name for its dentry (memfd:NAME, anon_inode:...). */
@@ -378,6 +437,10 @@ s64 generic_llseek(struct file *f, s64 off, int whence);
 ssize_t pagecache_read(struct file *f, struct iov_iter *it, u64 *pos);
 ssize_t pagecache_write(struct file *f, struct iov_iter *it, u64 *pos);
 int pagecache_truncate(struct inode *inode, u64 size);
+/* Set a memory-backed inode's contents at once (archives at boot). */
+int pagecache_load(struct inode *inode, const void *data, size_t len);
+/* Unpack a newc cpio archive at t's root; entries made, or -errno. */
+int initramfs_unpack(struct task *t, const void *archive, size_t len);
 
 extern const struct file_ops *fifo_fops;
 void pipe_init(void);

@@ -164,7 +164,7 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 	uaddr_t va = addr & PAGE_MASK;
 	struct vma *v = find_vma(mm, addr);
 	pte_t *pte;
-	bool have;
+	bool have, known_access;
 
 	if (!v || addr >= task_size)
 		return -EFAULT;
@@ -174,6 +174,7 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 		return -EACCES;
 	pte = pt_walk(&mm->pt, va, false);
 	have = pte && (*pte & PTE_PRESENT);
+	known_access = access != 0;
 	if (!access) {
 		/* The engine cannot tell: a protection fault on a page we
 		   hold read-only was a write. */
@@ -188,8 +189,12 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 		return fault_in(mm, v, va, access & FAULT_WRITE);
 	if ((access & FAULT_WRITE) && !(*pte & PTE_WRITE))
 		return write_protect_fault(mm, v, va, pte);
-	/* The engine had it readable and writable: it was an exec. */
-	if (present && (*pte & PTE_WRITE) && !(v->prot & PROT_EXEC))
+	/*
+	 * An engine that cannot tell the access had the page readable and
+	 * writable, yet it faulted: it was an exec.
+	 */
+	if (!known_access && present && (*pte & PTE_WRITE) &&
+	    !(v->prot & PROT_EXEC))
 		return -EACCES;
 	/* Allowed and present: the engine's copy is behind; refresh it. */
 	mm_sync_range(mm, va, PAGE_SIZE);

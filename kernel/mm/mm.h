@@ -93,7 +93,8 @@ static inline phys_t pte_phys(pte_t pte)
 #define VMA_STACK 0x4
 #define VMA_HEAP 0x8
 #define VMA_DONTFORK 0x10
-#define VMA_NOMAYWRITE 0x20 /* a write-sealed file: mprotect may not add write */
+#define VMA_WIPEONFORK 0x20   /* the child gets zeroes (MADV_WIPEONFORK) */
+#define VMA_NOMAYWRITE 0x40 /* a write-sealed file: mprotect may not add write */
 
 struct vma {
 	uaddr_t start, end;
@@ -139,6 +140,12 @@ int vma_map(struct mm *mm, uaddr_t start, u64 len, int prot, int flags,
 	    struct file *file, u64 pgoff);
 /* Unmap [start, start+len): VMAs split, frames released.  0 or -errno. */
 int vma_unmap(struct mm *mm, uaddr_t start, u64 len);
+/*
+ * Set and clear VMA_* flags on exactly [start, end), splitting VMAs at
+ * the edges and merging what became alike.  -ENOMEM on a hole.
+ */
+int vma_set_flags(struct mm *mm, uaddr_t start, uaddr_t end, int set,
+		  int clear);
 /* mprotect semantics; -ENOMEM when part of the range is unmapped. */
 int vma_protect(struct mm *mm, uaddr_t start, u64 len, int prot);
 /* Find a free range of len bytes below the mmap base; 0 if none. */

@@ -25,6 +25,44 @@ void *user_ptr(struct mm *mm, uaddr_t addr, bool write)
 	return (char *)phys_to_kva(pte_phys(*pte)) + (addr & ~PAGE_MASK);
 }
 
+/* Could the guest write [ua, ua + n) now?  Faults the pages in. */
+bool user_writable(uaddr_t ua, size_t n)
+{
+	uaddr_t end;
+
+	if (!range_ok(ua, n, task_size))
+		return false;
+	if (!n)
+		return true;
+	end = ua + n;
+	for (ua &= PAGE_MASK; ua < end; ua += PAGE_SIZE)
+		if (!user_ptr(current->mm, ua, true))
+			return false;
+	return true;
+}
+
+/* Copy out as much as the guest can take: the bytes copied. */
+size_t copy_to_user_partial(uaddr_t dst, const void *src, size_t n)
+{
+	const char *k = src;
+	size_t done = 0;
+
+	if (dst >= task_size)
+		return 0;
+	n = MIN(n, task_size - dst);
+	while (done < n) {
+		size_t chunk = MIN(n - done, PAGE_SIZE - (dst & ~PAGE_MASK));
+		char *p = user_ptr(current->mm, dst, true);
+
+		if (!p)
+			break;
+		memcpy(p, k + done, chunk);
+		done += chunk;
+		dst += chunk;
+	}
+	return done;
+}
+
 static int copy_user(struct mm *mm, void *kbuf, uaddr_t ua, size_t n,
 		     bool to_user)
 {
@@ -241,6 +279,11 @@ ssize_t import_iovec(uaddr_t uiov, int n, struct linux_iovec *iov)
 		   and the total is capped at MAX_RW_COUNT. */
 		if ((s64)iov[i].iov_len < 0)
 			return -EINVAL;
+	}
+	for (int i = 0; i < n; i++) {
+		/* access_ok() of each segment, with its length as given. */
+		if (!range_ok(iov[i].iov_base, iov[i].iov_len, task_size))
+			return -EFAULT;
 		if (iov[i].iov_len > 0x7ffff000 - total)
 			iov[i].iov_len = 0x7ffff000 - total;
 		total += iov[i].iov_len;

@@ -267,8 +267,13 @@ int vma_unmap(struct mm *mm, uaddr_t start, u64 len)
 
 static bool can_merge(const struct vma *a, const struct vma *b)
 {
-	return a->end == b->start && a->prot == b->prot &&
-	       a->flags == b->flags && !a->file && !b->file;
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags)
+		return false;
+	if (!a->file && !b->file)
+		return true;
+	/* The same file, continuing at the next page offset. */
+	return a->file == b->file &&
+	       a->pgoff + ((a->end - a->start) >> PAGE_SHIFT) == b->pgoff;
 }
 
 /* Merge v with its neighbours where they are the same kind of memory. */
@@ -280,8 +285,7 @@ static void vma_merge(struct mm *mm, struct vma *v)
 		prev = list_entry(v->link.prev, struct vma, link);
 		if (can_merge(prev, v)) {
 			prev->end = v->end;
-			list_del(&v->link);
-			kfree(v);
+			vma_free(v);
 			v = prev;
 		}
 	}
@@ -289,8 +293,7 @@ static void vma_merge(struct mm *mm, struct vma *v)
 		next = list_entry(v->link.next, struct vma, link);
 		if (can_merge(v, next)) {
 			v->end = next->end;
-			list_del(&next->link);
-			kfree(next);
+			vma_free(next);
 		}
 	}
 	mm->cache = NULL;
@@ -366,6 +369,25 @@ static void protect_one(pte_t *pte, uaddr_t va, void *arg)
 	engine_map(a->mm, va, *pte);
 }
 
+/* Merge what became alike in and around [start, end). */
+static void merge_range(struct mm *mm, uaddr_t start, uaddr_t end)
+{
+	struct vma *v = find_vma(mm, start ? start - 1 : 0);
+
+	while (v && v->start <= end) {
+		struct vma *next = next_vma(mm, v);
+
+		if (next && can_merge(v, next)) {
+			v->end = next->end;
+			vma_free(next);
+			mm->cache = NULL;
+			continue;
+		}
+		v = next;
+	}
+	mm->cache = NULL;
+}
+
 int vma_protect(struct mm *mm, uaddr_t start, u64 len, int prot)
 {
 	uaddr_t end = start + len, at = start;
@@ -390,7 +412,28 @@ int vma_protect(struct mm *mm, uaddr_t start, u64 len, int prot)
 		v->prot = prot;
 		pt_for_each(&mm->pt, v->start, v->end, protect_one, &a);
 	}
-	mm->cache = NULL;
+	merge_range(mm, start, end);
+	return 0;
+}
+
+int vma_set_flags(struct mm *mm, uaddr_t start, uaddr_t end, int set,
+		  int clear)
+{
+	uaddr_t at = start;
+	struct vma *v;
+
+	for (v = find_vma(mm, start); at < end; v = next_vma(mm, v)) {
+		if (!v || v->start > at)
+			return -ENOMEM;
+		at = v->end;
+	}
+	for (v = split_at_start(mm, start); v && v->start < end;
+	     v = next_vma(mm, v)) {
+		if (v->end > end)
+			vma_split(v, end);
+		v->flags = (v->flags | set) & ~clear;
+	}
+	merge_range(mm, start, end);
 	return 0;
 }
 
@@ -448,6 +491,8 @@ struct mm *mm_fork(struct mm *old)
 		if (n->file)
 			file_get(n->file);
 		list_add_tail(&mm->vmas, &n->link);
+		if (v->flags & VMA_WIPEONFORK)
+			continue; /* the child faults in zeroes */
 		pt_for_each(&old->pt, v->start, v->end, fork_one, &a);
 	}
 	return mm;

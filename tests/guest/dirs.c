@@ -55,7 +55,7 @@ static void list(int fd, size_t bufsz, const char *prefix)
 			struct kdirent64 *d = (void *)(buf + off);
 			char *s;
 
-			if (d->d_reclen % 8 || d->d_reclen < sizeof *d + 2)
+			if (d->d_reclen % 8 || d->d_reclen < 24)
 				badrec++;
 			off += d->d_reclen;
 			if (prefix && strncmp(d->d_name, prefix, strlen(prefix)))

@@ -20,6 +20,8 @@
  * that tests/run-tests builds (see mkdata there).  Both default to ".".
  *
  * Usage: ./prog [--list] [NAME...]  runs every case, or only those named.
+ * A case that runs longer than HARNESS_LIMIT_S seconds is killed and
+ * reported as "-- timeout", and the program goes on with the next one.
  *
  * While the kernel under test cannot fork (fork fails with ENOSYS), the
  * cases run in-process instead, one after the other, with the same
@@ -42,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -328,8 +331,40 @@ static int harness_run_inproc(const struct tcase *c)
 	return harness_sig ? harness_sig : 0x10000;
 }
 
-/* Runs one case; returns a wait status, or 0x10000 | 0 for in-process
- * success. */
+/*
+ * Waits for the case's child, at most HARNESS_LIMIT_S seconds (polling,
+ * so that it needs no timer signal); a child that runs longer is killed.
+ * Returns 0, 1 when it had to be killed, -1 on an error (errno set).
+ */
+#define HARNESS_LIMIT_S 10
+static int harness_wait(pid_t pid, int *st)
+{
+	struct timespec ts = { 0, 100000 };
+	long long waited = 0;
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, st, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno == EINVAL)   /* no WNOHANG: just wait */
+			return waitpid(pid, st, 0) == pid ? 0 : -1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (waited >= HARNESS_LIMIT_S * 1000000000LL) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, st, 0) < 0 && errno == EINTR)
+				;
+			return 1;
+		}
+		nanosleep(&ts, NULL);
+		waited += ts.tv_nsec;
+		if (ts.tv_nsec < 20000000)
+			ts.tv_nsec *= 2;
+	}
+}
+
+/* Runs one case and prints how it ended. */
 static void harness_run(const struct tcase *c)
 {
 	pid_t pid;
@@ -351,12 +386,14 @@ static void harness_run(const struct tcase *c)
 			return;
 		}
 		if (!harness_inproc) {
-			while (waitpid(pid, &st, 0) < 0) {
-				if (errno != EINTR) {
-					printf("-- waitpid failed: %s\n",
-					       errname(errno));
-					return;
-				}
+			switch (harness_wait(pid, &st)) {
+			case -1:
+				printf("-- waitpid failed: %s\n", errname(errno));
+				return;
+			case 1:
+				printf("-- timeout: killed after %d s\n",
+				       HARNESS_LIMIT_S);
+				return;
 			}
 			if (WIFEXITED(st))
 				printf("-- exit %d\n", WEXITSTATUS(st));
