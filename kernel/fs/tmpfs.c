@@ -566,7 +566,8 @@ struct super_block *tmpfs_create(void)
  */
 struct file *shmem_file(u64 size, unsigned flags)
 {
-	return shmem_file_named("anon", size, flags);
+	/* Linux's name for it: /proc shows "/dev/zero (deleted)". */
+	return shmem_file_named("dev/zero", size, flags);
 }
 
 struct file *shmem_file_named(const char *name, u64 size, unsigned flags)
