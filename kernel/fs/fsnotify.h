@@ -21,7 +21,10 @@
  *   fsnotify_attrib(d)      another attribute change (xattrs): IN_ATTRIB
  *   fsnotify_create(dir, name, inode)
  *                           name was created in dir (open O_CREAT,
- *                           mknod, mkdir, symlink): IN_CREATE
+ *                           mknod, symlink; inode may be NULL for what is
+ *                           not a directory): IN_CREATE
+ *   fsnotify_mkdir(dir, name)
+ *                           the directory name was made: IN_CREATE|IN_ISDIR
  *   fsnotify_link(dir, name, inode)
  *                           a hard link: IN_ATTRIB on inode, IN_CREATE
  *   fsnotify_unlink(dir, name, victim)
@@ -58,6 +61,7 @@ void fsnotify_modify(struct file *f);
 void fsnotify_change(struct dentry *d, unsigned ia_valid);
 void fsnotify_attrib(struct dentry *d);
 void fsnotify_create(struct inode *dir, const char *name, struct inode *inode);
+void fsnotify_mkdir(struct inode *dir, const char *name);
 void fsnotify_link(struct inode *dir, const char *name, struct inode *inode);
 void fsnotify_unlink(struct inode *dir, const char *name, struct inode *victim);
 void fsnotify_move(struct inode *odir, const char *oname, struct inode *ndir,

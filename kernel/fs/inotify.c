@@ -365,7 +365,12 @@ void fsnotify_attrib(struct dentry *d)
 
 void fsnotify_create(struct inode *dir, const char *name, struct inode *inode)
 {
-	deliver(dir, IN_CREATE | isdir(inode), 0, name, false);
+	deliver(dir, IN_CREATE | (inode ? isdir(inode) : 0), 0, name, false);
+}
+
+void fsnotify_mkdir(struct inode *dir, const char *name)
+{
+	deliver(dir, IN_CREATE | IN_ISDIR, 0, name, false);
 }
 
 void fsnotify_link(struct inode *dir, const char *name, struct inode *inode)
