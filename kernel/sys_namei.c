@@ -265,6 +265,8 @@ long sys_renameat2(struct task *t, int olddirfd, uaddr_t uold, int newdirfd,
 		rc = -ENOENT;
 	else if (o.nd.path.mnt != n.nd.path.mnt)
 		rc = -EXDEV;
+	else if ((flags & RENAME_NOREPLACE) && exists(&n))
+		rc = -EEXIST; /* before any type check, as Linux */
 	else if ((o.nd.trailing_slash || n.nd.trailing_slash) &&
 		 !S_ISDIR(o.child.dentry->inode->mode))
 		rc = -ENOTDIR;
