@@ -45,9 +45,27 @@ static void show_mask(char *buf, size_t size, unsigned mask)
 		snprintf(buf + n, size - n, "%s0x%x", n ? "|" : "", mask);
 }
 
+/* Cookies as c1, c2... in the order they are seen in one drain. */
+static const char *cookie_name(unsigned cookie, unsigned *seen, int *nseen)
+{
+	static char buf[16];
+	int i;
+
+	if (!cookie)
+		return "0";
+	for (i = 0; i < *nseen && seen[i] != cookie; i++)
+		;
+	if (i == *nseen && *nseen < 16)
+		seen[(*nseen)++] = cookie;
+	snprintf(buf, sizeof buf, "c%d", i + 1);
+	return buf;
+}
+
 /* Read what is queued (without blocking) and print each event. */
 static void drain(int ifd, const char *label)
 {
+	unsigned seen[16];
+	int nseen = 0;
 	char buf[8192] __attribute__((aligned(8)));
 	int fl = fcntl(ifd, F_GETFL);
 	ssize_t n;
@@ -71,7 +89,8 @@ static void drain(int ifd, const char *label)
 			if (e->name[i])
 				padok = 0;
 		say("  wd %d %s cookie %s name \"%s\" len %u%s", e->wd, m,
-		    e->cookie ? "set" : "0", e->len ? e->name : "", e->len,
+		    cookie_name(e->cookie, seen, &nseen),
+		    e->len ? e->name : "", e->len,
 		    padok ? "" : " (bad padding)");
 		p += sizeof *e + e->len;
 	}
@@ -100,6 +119,15 @@ static void t_init(void)
 	SYS(fcntl(fd, F_GETFD));
 	SYS(fstat(fd, &st));
 	say("mode 0%o", st.st_mode);
+	{
+		char link[64], buf[64];
+		ssize_t n;
+
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		n = readlink(link, buf, sizeof buf - 1);
+		buf[n < 0 ? 0 : n] = 0;
+		say("link %s", buf);
+	}
 	SYS(lseek(fd, 0, SEEK_SET));
 	SYS(lseek(fd, 10, SEEK_CUR));
 	SYS(write(fd, "x", 1));
@@ -465,6 +493,165 @@ static void t_splice_events(void)
 	drain(ifd, "sendfile at the end");
 }
 
+/* ---- the path calls ---- */
+
+static void t_unlink(void)
+{
+	int ifd = inotify_init1(IN_NONBLOCK), fd;
+
+	watch(ifd, ".", IN_ALL_EVENTS);
+	close(open("ul", O_CREAT | O_RDONLY, 0644));
+	watch(ifd, "ul", IN_ALL_EVENTS);
+	drain(ifd, "create");
+	SYS(unlink("ul"));
+	drain(ifd, "unlink");
+	/* still open: IN_DELETE_SELF waits for the last close */
+	fd = open("ul2", O_CREAT | O_RDWR, 0644);
+	watch(ifd, "ul2", IN_ALL_EVENTS);
+	drain(ifd, "create");
+	SYS(unlink("ul2"));
+	drain(ifd, "unlink of an open file");
+	SYS(write(fd, "x", 1));
+	drain(ifd, "write to it");
+	SYS(close(fd));
+	drain(ifd, "last close");
+	SYS(unlink("ul2"));
+	drain(ifd, "unlink again");
+}
+
+static void t_hardlink(void)
+{
+	int ifd = inotify_init1(IN_NONBLOCK);
+
+	watch(ifd, ".", IN_ALL_EVENTS);
+	close(open("hl1", O_CREAT | O_RDONLY, 0644));
+	watch(ifd, "hl1", IN_ALL_EVENTS);
+	drain(ifd, "create");
+	SYS(link("hl1", "hl2"));
+	drain(ifd, "link");
+	SYS(unlink("hl1"));
+	drain(ifd, "unlink of one name");
+	SYS(unlink("hl2"));
+	drain(ifd, "unlink of the last name");
+}
+
+static void t_mkdir_rmdir(void)
+{
+	int ifd = inotify_init1(IN_NONBLOCK), fd;
+
+	watch(ifd, ".", IN_ALL_EVENTS);
+	SYS(mkdir("md", 0755));
+	drain(ifd, "mkdir");
+	watch(ifd, "md", IN_ALL_EVENTS);
+	close(open("md/f", O_CREAT | O_RDONLY, 0644));
+	SYS(mkdir("md/sub", 0755));
+	SYS(symlink("f", "md/ln"));
+	SYS(mknod("md/fifo", S_IFIFO | 0644, 0));
+	drain(ifd, "in md");
+	SYS(chmod("md", 0700));
+	drain(ifd, "chmod md");
+	SYS(unlink("md/f"));
+	SYS(unlink("md/ln"));
+	SYS(unlink("md/fifo"));
+	SYS(rmdir("md/sub"));
+	drain(ifd, "emptied");
+	SYS(rmdir("md"));
+	drain(ifd, "rmdir");
+	/* an open directory: its deletion waits for the close */
+	SYS(mkdir("md2", 0755));
+	watch(ifd, "md2", IN_DELETE_SELF);
+	fd = open("md2", O_RDONLY);
+	SYS(rmdir("md2"));
+	drain(ifd, "rmdir of an open directory");
+	SYS(close(fd));
+	drain(ifd, "close");
+}
+
+static void t_rename(void)
+{
+	int ifd = inotify_init1(IN_NONBLOCK);
+
+	watch(ifd, ".", IN_ALL_EVENTS);
+	SYS(mkdir("rd", 0755));
+	watch(ifd, "rd", IN_ALL_EVENTS);
+	close(open("ra", O_CREAT | O_RDONLY, 0644));
+	watch(ifd, "ra", IN_ALL_EVENTS);
+	drain(ifd, "setup");
+	SYS(rename("ra", "rb"));
+	drain(ifd, "rename in a directory");
+	SYS(rename("rb", "rd/rc"));
+	drain(ifd, "rename to another directory");
+	SYS(rename("rd/rc", "rd/rc"));
+	drain(ifd, "rename to itself");
+	/* over a watched file */
+	close(open("rt", O_CREAT | O_RDONLY, 0644));
+	watch(ifd, "rt", IN_ALL_EVENTS);
+	drain(ifd, "target");
+	SYS(rename("rd/rc", "rt"));
+	drain(ifd, "rename over it");
+	/* directories */
+	SYS(rename("rd", "rd2"));
+	SYS(mkdir("rempty", 0755));
+	watch(ifd, "rempty", IN_ALL_EVENTS);
+	SYS(rename("rd2", "rempty"));
+	drain(ifd, "directories");
+	SYS(rename("missing", "x"));
+	drain(ifd, "a failed rename");
+}
+
+static void t_exchange(void)
+{
+	int ifd = inotify_init1(IN_NONBLOCK);
+
+	watch(ifd, ".", IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_DELETE_SELF);
+	close(open("xa", O_CREAT | O_RDONLY, 0644));
+	SYS(mkdir("xb", 0755));
+	watch(ifd, "xa", IN_MOVE_SELF);
+	watch(ifd, "xb", IN_MOVE_SELF | IN_DELETE_SELF);
+	SYS(syscall(SYS_renameat2, AT_FDCWD, "xa", AT_FDCWD, "xb", 2 /* EXCHANGE */));
+	drain(ifd, "exchange");
+	SYS(syscall(SYS_renameat2, AT_FDCWD, "xa", AT_FDCWD, "xb", 1 /* NOREPLACE */));
+	drain(ifd, "noreplace");
+}
+
+static void t_attrib_calls(void)
+{
+	int ifd = inotify_init1(IN_NONBLOCK), fd = open("ac", O_CREAT | O_RDWR, 0644);
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 0, UTIME_NOW } };
+
+	watch(ifd, ".", IN_ALL_EVENTS);
+	watch(ifd, "ac", IN_ALL_EVENTS);
+	SYS(chmod("ac", 0600));
+	drain(ifd, "chmod");
+	SYS(fchmod(fd, 0600));
+	SYS(chown("ac", getuid(), getgid()));
+	drain(ifd, "fchmod, chown: merged");
+	SYS(utimensat(AT_FDCWD, "ac", NULL, 0));
+	drain(ifd, "utimensat: both times");
+	SYS(utimensat(AT_FDCWD, "ac", ts, 0));
+	drain(ifd, "utimensat: mtime");
+	ts[0].tv_nsec = UTIME_NOW;
+	ts[1].tv_nsec = UTIME_OMIT;
+	SYS(utimensat(AT_FDCWD, "ac", ts, 0));
+	drain(ifd, "utimensat: atime");
+	SYS(chmod(".", 0755));
+	drain(ifd, "chmod of the directory");
+}
+
+static void t_excl_unlink_gone(void)
+{
+	int ifd = inotify_init1(IN_NONBLOCK), a = open("eg1", O_CREAT | O_RDWR, 0644);
+	int b = open("eg2", O_CREAT | O_RDWR, 0644);
+
+	watch(ifd, ".", IN_MODIFY | IN_CLOSE | IN_DELETE | IN_EXCL_UNLINK);
+	SYS(unlink("eg1"));
+	SYS(write(a, "x", 1));
+	SYS(write(b, "x", 1));
+	SYS(close(a));
+	SYS(close(b));
+	drain(ifd, "an unlinked file: no events; the other: events");
+}
+
 static const struct tcase cases[] = {
 	{ t_init, "init" },
 	{ t_watch_errors, "watch_errors" },
@@ -481,6 +668,13 @@ static const struct tcase cases[] = {
 	{ t_read_eintr, "read_eintr" },
 	{ t_overflow, "overflow" },
 	{ t_splice_events, "splice_events" },
+	{ t_unlink, "unlink" },
+	{ t_hardlink, "hardlink" },
+	{ t_mkdir_rmdir, "mkdir_rmdir" },
+	{ t_rename, "rename" },
+	{ t_exchange, "exchange" },
+	{ t_attrib_calls, "attrib_calls" },
+	{ t_excl_unlink_gone, "excl_unlink_gone" },
 };
 
 HARNESS_MAIN(cases)
