@@ -353,6 +353,21 @@ size_t pipe_take(struct file *f, struct iov_iter *it, size_t n, bool peek)
 	return got;
 }
 
+size_t pipe_unget(struct file *f, const void *buf, size_t n)
+{
+	struct pipe *p = pipe_of(f);
+	const char *src = buf;
+
+	if (n > p->size - p->len)
+		return 0;
+	p->head = (p->head + p->size - (u32)n) % p->size;
+	for (size_t i = 0; i < n; i++)
+		p->buf[(p->head + i) % p->size] = src[i];
+	p->len += (u32)n;
+	wake_up(&p->rwait);
+	return n;
+}
+
 size_t pipe_put(struct file *f, struct iov_iter *it, size_t n)
 {
 	struct pipe *p = pipe_of(f);

@@ -72,13 +72,31 @@ static ssize_t kwrite(struct file *f, const void *buf, size_t n, u64 *pos)
 	return f->fop->write(f, &it, pos);
 }
 
+/*
+ * Put all n bytes of buf into pipe out.  Only a file read that slept
+ * (a terminal) can have let another writer take the room that was
+ * there; the rest then waits for room.  Bytes put.
+ */
+static size_t put_all(struct file *out, char *buf, size_t n)
+{
+	struct iov_iter it;
+	size_t done = 0;
+
+	while (done < n) {
+		iter_kernel(&it, buf + done, n - done);
+		done += pipe_put(out, &it, n - done);
+		if (done < n && pipe_wait_room(out, false) < 0)
+			break; /* no reader left, or a signal: the rest is lost */
+	}
+	return done;
+}
+
 /* One pass from file in at *pos into pipe out (splice_file_to_pipe). */
 static ssize_t file_to_pipe(struct file *in, u64 *pos, struct file *out,
 			    size_t len, bool nonblock)
 {
-	struct iov_iter it;
+	u64 start = *pos;
 	ssize_t got;
-	size_t put;
 	int room;
 	char *buf;
 
@@ -95,15 +113,26 @@ static ssize_t file_to_pipe(struct file *in, u64 *pos, struct file *out,
 		return -ENOMEM;
 	got = kread(in, buf, len, pos);
 	if (got > 0) {
+		struct iov_iter it;
+		size_t put;
+
 		iter_kernel(&it, buf, got);
 		put = pipe_put(out, &it, got);
-		BUG_ON(put != (size_t)got); /* room was checked, nothing ran */
+		if (put < (size_t)got && S_ISREG(in->f_inode->mode))
+			*pos = start + put; /* read the rest again later */
+		else if (put < (size_t)got)
+			put += put_all(out, buf + put, got - put);
+		got = put ? (ssize_t)put : -EAGAIN;
 	}
 	kfree(buf);
 	return got;
 }
 
-/* What is queued in pipe in, up to len, written to out at *pos. */
+/*
+ * What is queued in pipe in, up to len, written to out at *pos.  The
+ * data leaves the pipe first (the write may sleep: a terminal), and
+ * what was not written goes back in front.
+ */
 static ssize_t pipe_to_file(struct file *in, struct file *out, u64 *pos,
 			    size_t len, bool nonblock)
 {
@@ -120,11 +149,12 @@ static ssize_t pipe_to_file(struct file *in, struct file *out, u64 *pos,
 	if (!buf)
 		return -ENOMEM;
 	iter_kernel(&it, buf, len);
-	pipe_take(in, &it, len, true);
+	len = pipe_take(in, &it, len, false);
 	put = kwrite(out, buf, len, pos);
-	if (put > 0) {
-		iter_kernel(&it, buf, put);
-		pipe_take(in, &it, put, false);
+	if (put < (ssize_t)len) {
+		size_t off = put > 0 ? (size_t)put : 0;
+
+		pipe_unget(in, buf + off, len - off);
 	}
 	kfree(buf);
 	return put;

@@ -459,6 +459,8 @@ int pipe_wait_data(struct file *f, bool nonblock);
 int pipe_wait_room(struct file *f, bool nonblock);
 size_t pipe_take(struct file *f, struct iov_iter *it, size_t n, bool peek);
 size_t pipe_put(struct file *f, struct iov_iter *it, size_t n);
+/* Put n bytes taken out back in front, if they fit: n or 0. */
+size_t pipe_unget(struct file *f, const void *buf, size_t n);
 
 /* Character devices, by device number. */
 struct chrdev {
