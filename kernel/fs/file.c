@@ -382,7 +382,7 @@ ssize_t vfs_read(struct file *f, struct iov_iter *it, u64 *pos)
 		return -EISDIR;
 	if (!f->fop || !f->fop->read)
 		return -EINVAL;
-	if (!it->count)
+	if (!it->count && !f->fop->read_zero)
 		return 0;
 	n = f->fop->read(f, it, pos);
 	if (n > 0)

@@ -515,6 +515,7 @@ static const struct file_ops inotify_fops = {
 	.ioctl = inotify_ioctl,
 	.llseek = inotify_llseek,
 	.release = inotify_release,
+	.read_zero = true,
 };
 
 /* ---- system calls ---- */

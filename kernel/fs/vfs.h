@@ -161,6 +161,8 @@ struct file_ops {
 	struct file *(*real)(struct file *f);
 	/* A mapping of the file is anonymous memory (/dev/zero). */
 	bool mmap_anon;
+	/* Reads of 0 bytes reach ->read too (inotify: EINVAL, not 0). */
+	bool read_zero;
 };
 
 struct super_ops {

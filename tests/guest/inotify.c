@@ -359,6 +359,7 @@ static void t_read(void)
 	close(open("r2345678901234567", O_CREAT | O_RDONLY, 0644));
 	SYS(ioctl(ifd, FIONREAD, &n));
 	say("FIONREAD %d", n);
+	SYS(read(ifd, buf, 0));
 	SYS(read(ifd, buf, 1));
 	SYS(read(ifd, buf, sizeof *e));
 	SYS(read(ifd, buf, sizeof *e + 15));
@@ -373,6 +374,7 @@ static void t_read(void)
 	SYS(read(ifd, buf, sizeof buf));
 	say("len %u name %s", e->len, e->name);
 	SYS(read(ifd, buf, sizeof buf));
+	SYS(read(ifd, buf, 0));
 	SYS(ioctl(ifd, FIONREAD, &n));
 	say("FIONREAD %d", n);
 	close(open("r3", O_CREAT | O_RDONLY, 0644));
