@@ -62,6 +62,13 @@ enum trap_kind {
 #define FAULT_READ 0x1
 #define FAULT_WRITE 0x2
 #define FAULT_EXEC 0x4
+/*
+ * Not an engine's: the kernel's note that a fault of unknown access was
+ * not an instruction fetch (the address is away from rip), so a page
+ * that is writable by now was a write racing with another thread's
+ * fault, not an exec.
+ */
+#define FAULT_NOT_FETCH 0x8
 
 struct trap {
 	enum trap_kind kind;

@@ -17,6 +17,7 @@
 #include "kernel/task.h"
 #include "kernel/signal.h"
 #include "kernel/irq.h"
+#include "kernel/mm/mm.h"
 #include "host/host.h"
 
 #define SLICE_NS (10 * 1000 * 1000LL)
@@ -50,9 +51,16 @@ void wake_task(struct task *t)
 		runq_add(t);
 }
 
-/* Give up the kernel thread; back when the scheduler switches to us. */
+/*
+ * Give up the kernel thread; back when the scheduler switches to us.
+ * Other threads of our address space may be running: what we changed
+ * in it reaches the engine now, before another task's kernel code can
+ * reuse a frame we let go (a TLB shootdown, in effect).
+ */
 void schedule(void)
 {
+	if (current->mm && current->mm->refcount > 1 && current->mm->as)
+		engine->ops->as_flush(current->mm->as);
 	swtch(&current->ksp, sched_sp);
 }
 

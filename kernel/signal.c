@@ -168,6 +168,8 @@ bool signal_pending(struct task *t)
 {
 	if (t->proc->exiting)
 		return true;
+	if (t->proc->exec_task && t->proc->exec_task != t)
+		return true;
 	return ((t->pending.set | t->proc->shared_pending.set) & ~t->blocked) != 0;
 }
 
@@ -563,6 +565,8 @@ void do_signal(struct task *t)
 
 		if (t->proc->exiting)
 			do_exit_group(t, t->proc->exit_code);
+		if (t->proc->exec_task && t->proc->exec_task != t)
+			do_exit(t, 0); /* another thread execs */
 		sig = dequeue_signal(t, ~t->blocked, &info);
 		if (!sig)
 			break;
@@ -575,6 +579,9 @@ void do_signal(struct task *t)
 			continue; /* the forced SIGSEGV comes next */
 		}
 		if (IGNORE_MASK & SIGMASK(sig))
+			continue;
+		/* init: a signal queued while blocked, now with no handler */
+		if (t->proc->pid == 1 && sig != SIGKILL && sig != SIGSTOP)
 			continue;
 		if (STOP_MASK & SIGMASK(sig)) {
 			do_group_stop(t, sig);

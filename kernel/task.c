@@ -142,6 +142,25 @@ void task_free(struct task *t)
 	kfree(t);
 }
 
+void task_become_leader(struct task *t)
+{
+	struct process *p = t->proc;
+	struct task *old = p->leader;
+
+	if (old == t)
+		return;
+	/* The old leader is dead (de_thread): its struct goes now. */
+	list_del(&old->all_link);
+	if (old->kstack)
+		old->proc = NULL; /* reap_dead_tasks frees it */
+	else
+		kfree(old);
+	pid_free(t->tid);
+	t->tid = p->pid;
+	pid_table[p->pid] = t;
+	p->leader = t;
+}
+
 static void default_rlimits(struct process *p)
 {
 	for (int i = 0; i < RLIM_NLIMITS; i++) {
@@ -166,6 +185,7 @@ struct process *process_create(struct process *parent)
 	list_init(&p->threads);
 	list_init(&p->shared_pending.queue);
 	waitq_init(&p->child_wait);
+	waitq_init(&p->exec_wait);
 	p->start_ns = ktime_mono();
 	p->exit_signal = SIGCHLD;
 	if (parent) {
@@ -218,7 +238,12 @@ void process_free(struct process *p)
 static void handle_user_fault(struct task *t)
 {
 	struct trap *tr = &t->trap;
-	int rc = handle_mm_fault(t->mm, tr->addr, tr->access, tr->present);
+	unsigned access = tr->access;
+	int rc;
+
+	if (!access && tr->addr - t->regs.rip >= 16)
+		access = FAULT_NOT_FETCH;
+	rc = handle_mm_fault(t->mm, tr->addr, access, tr->present);
 	int err = 4 | (tr->present ? 1 : 0) |
 		  ((tr->access & FAULT_WRITE) ? 2 : 0);
 

@@ -75,6 +75,8 @@ struct process {
 	char comm[16];
 	char *exe_path;         /* for /proc/PID/exe and AT_EXECFN */
 	bool exiting;           /* exit_group in progress */
+	struct task *exec_task; /* a thread in execve, ending the others */
+	struct waitq exec_wait; /* it waits here for them to go */
 	bool zombie;            /* all threads gone; waits to be reaped */
 	int exit_code;          /* wait status once a zombie */
 	struct waitq child_wait; /* woken on a child's state change */
@@ -168,6 +170,8 @@ void pid_free(pid_t pid);
 /* A new task with a kernel stack that starts in task_main(). */
 struct task *task_create(struct process *proc);
 void task_free(struct task *t);
+/* execve by a thread other than the leader: t takes the leader's pid. */
+void task_become_leader(struct task *t);
 struct process *process_create(struct process *parent);
 void process_free(struct process *p);
 __attribute__((noreturn)) void task_start(void);

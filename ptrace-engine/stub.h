@@ -22,6 +22,13 @@
 /* The host's user address-space top (4-level paging). */
 #define STUB_HOST_TOP 0x7ffffffff000ULL
 
+/*
+ * How a batch makes another host thread of the stub: CLONE_VM |
+ * CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM,
+ * no stack (the new thread stops before it runs an instruction).
+ */
+#define STUB_CLONE_FLAGS 0x50f00ULL
+
 /* File descriptors the stub is started with. */
 #define STUB_MEMFD 3 /* physical memory */
 #define STUB_CTLFD 4 /* umk's control memory */

@@ -174,8 +174,8 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 		return -EACCES;
 	pte = pt_walk(&mm->pt, va, false);
 	have = pte && (*pte & PTE_PRESENT);
-	known_access = access != 0;
-	if (!access) {
+	known_access = (access & (FAULT_READ | FAULT_WRITE | FAULT_EXEC)) != 0;
+	if (!known_access) {
 		/* The engine cannot tell: a protection fault on a page we
 		   hold read-only was a write. */
 		access = present && have && !(*pte & PTE_WRITE) ? FAULT_WRITE
@@ -194,7 +194,7 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 	 * writable, yet it faulted: it was an exec.
 	 */
 	if (!known_access && present && (*pte & PTE_WRITE) &&
-	    !(v->prot & PROT_EXEC))
+	    !(v->prot & PROT_EXEC) && !(access & FAULT_NOT_FETCH))
 		return -EACCES;
 	/* Allowed and present: the engine's copy is behind; refresh it. */
 	mm_sync_range(mm, va, PAGE_SIZE);

@@ -97,6 +97,11 @@ int copy_to_user(uaddr_t dst, const void *src, size_t n)
 	return copy_user(current->mm, (void *)src, dst, n, true);
 }
 
+int copy_from_mm(struct mm *mm, void *dst, uaddr_t src, size_t n)
+{
+	return copy_user(mm, dst, src, n, false);
+}
+
 int copy_to_mm(struct mm *mm, uaddr_t dst, const void *src, size_t n)
 {
 	return copy_user(mm, (void *)src, dst, n, true);
