@@ -7,6 +7,7 @@
  */
 #include "harness.h"
 
+#include <pthread.h>
 #include <sys/file.h>
 #include <sys/time.h>
 
@@ -625,6 +626,65 @@ static void t_ofd_setlkw(void)
 	SYS_THEN_REAP(pid, close(a));
 }
 
+/* ---- threads: one process, one owner of POSIX locks ---- */
+
+struct thread_op {
+	int fd, cmd, type;
+	long rc;
+	int err;
+};
+
+static void *thread_lock(void *arg)
+{
+	struct thread_op *op = arg;
+
+	errno = 0;
+	op->rc = lk(op->fd, op->cmd, op->type, SEEK_SET, 0, 1);
+	op->err = errno;
+	return NULL;
+}
+
+/* Run one lock call in a new thread and print its result. */
+static void in_thread(const char *label, int fd, int cmd, int type)
+{
+	struct thread_op op = { fd, cmd, type, 0, 0 };
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, thread_lock, &op)) {
+		say("pthread_create failed");
+		return;
+	}
+	pthread_join(th, NULL);
+	show_result(label, op.rc, op.err, 1);
+}
+
+static void *thread_close(void *arg)
+{
+	close(*(int *)arg);
+	return NULL;
+}
+
+static void t_threads(void)
+{
+	int a = open_rw("th1"), b = open_rw("th1");
+	pthread_t th;
+
+	SYS(lk(a, F_SETLK, F_WRLCK, SEEK_SET, 0, 1));
+	in_thread("thread: posix on another fd", b, F_SETLK, F_WRLCK);
+	in_thread("thread: posix getlk", b, F_GETLK, F_WRLCK);
+	in_thread("thread: ofd on another description", b, F_OFD_SETLK, F_WRLCK);
+	reap(child(close_child, a));
+	/* a thread closing a descriptor of the file releases them all */
+	pthread_create(&th, NULL, thread_close, &b);
+	pthread_join(th, NULL);
+	reap(child(close_child, a));
+	/* OFD locks: per description, whatever the thread */
+	b = open_rw("th1");
+	SYS(lk(a, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 1));
+	in_thread("thread: ofd on the same description", a, F_OFD_SETLK, F_WRLCK);
+	in_thread("thread: ofd on another", b, F_OFD_SETLK, F_RDLCK);
+}
+
 static const struct tcase cases[] = {
 	{ t_flock_basic, "flock_basic" },
 	{ t_flock_errors, "flock_errors" },
@@ -644,6 +704,7 @@ static const struct tcase cases[] = {
 	{ t_posix_eintr, "posix_eintr" },
 	{ t_ofd, "ofd" },
 	{ t_ofd_setlkw, "ofd_setlkw" },
+	{ t_threads, "threads" },
 };
 
 HARNESS_MAIN(cases)
