@@ -7,6 +7,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/uaccess.h"
+#include "kernel/fs/memfd.h"
 
 #define MMAP_MIN_ADDR 0x10000ULL
 /* Anonymous memory up to this size is mapped at once: no faults. */
@@ -51,6 +52,7 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 	struct mm *mm = t->mm;
 	struct file *f = NULL;
 	int type = flags & MAP_TYPE, vflags = 0, rc;
+	bool nomaywrite = false;
 	uaddr_t at;
 
 	/* In Linux's order: the offset, the descriptor, the length, the type. */
@@ -91,8 +93,13 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 			       MAP_HUGETLB | MAP_FIXED_NOREPLACE | MAP_SYNC)))
 			goto out;
 		rc = mmap_file_ok(f, prot, flags);
+		if (rc == 0)
+			rc = seals_check_mmap(f, prot, type != MAP_PRIVATE,
+					      &nomaywrite);
 		if (rc < 0)
 			goto out;
+		if (nomaywrite)
+			vflags |= VMA_NOMAYWRITE;
 	} else {
 		/* Anonymous: MAP_SHARED_VALIDATE is not a type here. */
 		rc = -EINVAL;

@@ -19,6 +19,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/abi/time.h"
+#include "kernel/abi/files.h"
 #include "host/host.h"
 
 #define HASH_SIZE 4096
@@ -587,6 +588,19 @@ static int hostfs_truncate(struct file *f, u64 size)
 	return hostfs_setattr(f->f_inode, &a);
 }
 
+static int hostfs_fallocate(struct file *f, int mode, u64 off, u64 len)
+{
+	struct inode *inode = f->f_inode;
+	int rc = host_fallocate(host_fd_of(f), mode, off, len);
+
+	if (rc < 0)
+		return rc;
+	/* Anything but allocation changes the data: drop the cached copy. */
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
+		pagemap_truncate(&inode->pages, 0);
+	return hostfs_getattr(inode);
+}
+
 static const struct file_ops hostfs_file_fops = {
 	.open = hostfs_open,
 	.read = hostfs_read,
@@ -594,6 +608,7 @@ static const struct file_ops hostfs_file_fops = {
 	.llseek = hostfs_llseek,
 	.fsync = hostfs_fsync,
 	.truncate = hostfs_truncate,
+	.fallocate = hostfs_fallocate,
 	.release = hostfs_release,
 };
 

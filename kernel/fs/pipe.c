@@ -67,6 +67,8 @@ static struct pipe *pipe_of(struct file *f)
 	return f->priv;
 }
 
+static const struct file_ops pipe_fops;
+
 /* Copy up to n bytes out of the ring into it. */
 static size_t ring_out(struct pipe *p, struct iov_iter *it, size_t n)
 {
@@ -286,6 +288,94 @@ long pipe_fcntl_size(struct file *f, int cmd, u64 arg)
 	p->size = size;
 	p->head = 0;
 	return size;
+}
+
+/* ---- moving data without read() and write(): splice.c ---- */
+
+bool file_is_pipe(struct file *f)
+{
+	return f->fop == &pipe_fops;
+}
+
+bool same_pipe(struct file *a, struct file *b)
+{
+	return pipe_of(a) == pipe_of(b);
+}
+
+int pipe_wait_data(struct file *f, bool nonblock)
+{
+	struct pipe *p = pipe_of(f);
+
+	while (!p->len) {
+		if (!p->writers)
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		if (sleep_on(&p->rwait, true, 0) == -EINTR)
+			return -ERESTARTSYS;
+	}
+	return (int)MIN(p->len, (u32)INT32_MAX);
+}
+
+int pipe_wait_room(struct file *f, bool nonblock)
+{
+	struct pipe *p = pipe_of(f);
+
+	for (;;) {
+		if (!p->readers) {
+			send_signal_thread(current, SIGPIPE,
+					   &(struct linux_siginfo){
+						   .si_signo = SIGPIPE,
+						   .si_code = SI_USER });
+			return -EPIPE;
+		}
+		if (p->len < p->size)
+			return (int)(p->size - p->len);
+		if (nonblock)
+			return -EAGAIN;
+		if (sleep_on(&p->wwait, true, 0) == -EINTR)
+			return -ERESTARTSYS;
+	}
+}
+
+size_t pipe_take(struct file *f, struct iov_iter *it, size_t n, bool peek)
+{
+	struct pipe *p = pipe_of(f);
+	u32 head = p->head, len = p->len;
+	size_t got = ring_out(p, it, MIN(n, p->len));
+
+	if (peek) {
+		p->head = head;
+		p->len = len;
+	} else if (got) {
+		wake_up(&p->wwait);
+	}
+	return got;
+}
+
+size_t pipe_unget(struct file *f, const void *buf, size_t n)
+{
+	struct pipe *p = pipe_of(f);
+	const char *src = buf;
+
+	if (n > p->size - p->len)
+		return 0;
+	p->head = (p->head + p->size - (u32)n) % p->size;
+	for (size_t i = 0; i < n; i++)
+		p->buf[(p->head + i) % p->size] = src[i];
+	p->len += (u32)n;
+	wake_up(&p->rwait);
+	return n;
+}
+
+size_t pipe_put(struct file *f, struct iov_iter *it, size_t n)
+{
+	struct pipe *p = pipe_of(f);
+	size_t put = ring_in(p, it, MIN(n, p->size - p->len));
+
+	if (put)
+		wake_up(&p->rwait);
+	return put;
 }
 
 /* ---- FIFOs ---- */

@@ -129,6 +129,20 @@ struct inode_ops {
 			   struct inode *inode);
 	/* Called when the last reference goes. */
 	void (*evict)(struct inode *inode);
+	/*
+	 * Extended attributes (xattr.c has the generic checks and an
+	 * in-memory store, simple_xattr_*, for file systems to use).
+	 * name is whole ("user.foo").  get/list: size 0 asks for the
+	 * length; -ERANGE if size is too small.  Missing: -EOPNOTSUPP.
+	 */
+	int (*setxattr)(struct inode *inode, const char *name,
+			const void *value, size_t size, int flags);
+	ssize_t (*getxattr)(struct inode *inode, const char *name, void *buf,
+			    size_t size);
+	/* Names NUL-separated; trusted: list trusted.* names too. */
+	ssize_t (*listxattr)(struct inode *inode, char *buf, size_t size,
+			     bool trusted);
+	int (*removexattr)(struct inode *inode, const char *name);
 };
 
 struct file_ops {
@@ -143,6 +157,8 @@ struct file_ops {
 	int (*poll)(struct file *f, struct poll_table *pt);
 	int (*fsync)(struct file *f, bool datasync);
 	int (*truncate)(struct file *f, u64 size);
+	/* fallocate(2) after the generic checks (falloc.c); missing: EOPNOTSUPP */
+	int (*fallocate)(struct file *f, int mode, u64 off, u64 len);
 	/* The last reference to the description went away. */
 	void (*release)(struct file *f);
 	/*
@@ -152,6 +168,8 @@ struct file_ops {
 	struct file *(*real)(struct file *f);
 	/* A mapping of the file is anonymous memory (/dev/zero). */
 	bool mmap_anon;
+	/* Reads of 0 bytes reach ->read too (inotify: EINVAL, not 0). */
+	bool read_zero;
 };
 
 struct super_ops {
@@ -205,6 +223,13 @@ struct inode {
 	struct pipe *pipe;       /* a FIFO's pipe while it is open */
 	void *priv;              /* the file system's own */
 	struct list hash_link;   /* the file system's inode table */
+	/* File features, each NULL/0 until first used; freed at eviction
+	   by inode_features_evict() (fs/locks.c). */
+	int nfiles;              /* struct files on it (file.c) */
+	struct file_lock_ctx *flctx;    /* locks.c */
+	struct fsnotify_marks *fsnotify; /* inotify.c */
+	struct simple_xattrs *xattrs;    /* xattr.c (tmpfs) */
+	unsigned seals;          /* memfd.c: F_SEAL_* (tmpfs files) */
 };
 
 #define DCACHE_MOUNTED 0x1
@@ -332,6 +357,9 @@ struct super_block *devfs_create(void);
 struct super_block *procfs_create(void);
 struct super_block *sysfs_create(void);
 struct file *shmem_file(u64 size, unsigned flags);
+/* A named unlinked tmpfs file (memfd_create): its dentry is called name. */
+struct file *shmem_file_named(const char *name, u64 size, unsigned flags);
+bool is_tmpfs_file(struct file *f);
 struct super_block *overlayfs_create(struct super_block *lower,
 				     struct super_block *upper);
 void hostfs_set_shared(struct super_block *sb, bool shared);
@@ -419,6 +447,11 @@ int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
 		     mode_t mode, unsigned resolve, struct file **out);
 /* Open a file on an inode that has no path (pipes, sockets, consoles). */
 struct file *file_anon(struct inode *inode, unsigned flags);
+/* file_anon() with a name for its dentry (memfd:NAME, anon_inode:...). */
+struct file *file_anon_named(struct inode *inode, const char *name,
+			     unsigned flags);
+/* Free what the file features keep on an inode (locks, marks, xattrs). */
+void inode_features_evict(struct inode *inode);
 int vfs_getattr(struct inode *inode, struct kstat *st);
 ssize_t vfs_read(struct file *f, struct iov_iter *it, u64 *pos);
 ssize_t vfs_write(struct file *f, struct iov_iter *it, u64 *pos);
@@ -441,6 +474,21 @@ extern const struct file_ops *fifo_fops;
 void pipe_init(void);
 /* F_GETPIPE_SZ / F_SETPIPE_SZ; -EBADF if f is not a pipe. */
 long pipe_fcntl_size(struct file *f, int cmd, u64 arg);
+/*
+ * For splice.c: pipes (and FIFOs) as byte queues.  The waits return the
+ * bytes queued (0: empty with no writer) or the room left (> 0), or
+ * -EAGAIN (nonblock), -ERESTARTSYS, -EPIPE (no reader; SIGPIPE sent).
+ * pipe_take copies up to n bytes out (peek: leaves them queued),
+ * pipe_put up to n in, as far as they fit; both return bytes moved.
+ */
+bool file_is_pipe(struct file *f);
+bool same_pipe(struct file *a, struct file *b);
+int pipe_wait_data(struct file *f, bool nonblock);
+int pipe_wait_room(struct file *f, bool nonblock);
+size_t pipe_take(struct file *f, struct iov_iter *it, size_t n, bool peek);
+size_t pipe_put(struct file *f, struct iov_iter *it, size_t n);
+/* Put n bytes taken out back in front, if they fit: n or 0. */
+size_t pipe_unget(struct file *f, const void *buf, size_t n);
 
 /* Character devices, by device number. */
 struct chrdev {

@@ -94,6 +94,7 @@ static inline phys_t pte_phys(pte_t pte)
 #define VMA_HEAP 0x8
 #define VMA_DONTFORK 0x10
 #define VMA_WIPEONFORK 0x20   /* the child gets zeroes (MADV_WIPEONFORK) */
+#define VMA_NOMAYWRITE 0x40 /* a write-sealed file: mprotect may not add write */
 
 struct vma {
 	uaddr_t start, end;

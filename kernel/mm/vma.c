@@ -431,7 +431,8 @@ int vma_protect(struct mm *mm, uaddr_t start, u64 len, int prot)
 		if (!v || v->start > at)
 			return -ENOMEM;
 		if ((prot & PROT_WRITE) && (v->flags & VMA_SHARED) && v->file &&
-		    !(v->file->f_mode & FMODE_WRITE))
+		    (!(v->file->f_mode & FMODE_WRITE) ||
+		     (v->flags & VMA_NOMAYWRITE)))
 			return -EACCES;
 		at = v->end;
 	}
