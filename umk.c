@@ -38,6 +38,7 @@ struct options {
 	const char *engine;
 	unsigned long long memory;
 	int cpus;
+	const char *hostname;
 	bool strace;
 	char **argv;    /* PROGRAM [ARG...] */
 };
@@ -45,6 +46,7 @@ struct options {
 static const char usage[] =
 	"usage: umk run [--root DIR] [--overlay DIR] [-v HOSTDIR:GUESTDIR[:ro]]...\n"
 	"               [--engine ptrace] [--strace] [--memory SIZE] [--cpus N]\n"
+	"               [--hostname NAME]\n"
 	"               [--] PROGRAM [ARG...]\n"
 	"       umk --version | --help\n"
 	"\n"
@@ -57,7 +59,10 @@ static const char usage[] =
 	"  --engine NAME  how guest programs run: ptrace\n"
 	"  --strace       print every guest system call to stderr\n"
 	"  --memory SIZE  guest physical memory, e.g. 512M or 4G (default 2G)\n"
-	"  --cpus N       guest CPUs (default: the host's)\n";
+	"  --cpus N       guest CPUs (default: the host's)\n"
+	"  --hostname NAME  the guest's host name (default: umk)\n"
+	"\n"
+	"PROGRAM without a '/' is looked up in the guest's PATH.\n";
 
 static __attribute__((noreturn)) void die_usage(const char *fmt, const char *arg)
 {
@@ -162,7 +167,7 @@ static void parse(int argc, char **argv, struct options *o)
 		if (!strcmp(a, "--root") || !strcmp(a, "--engine") ||
 		    !strcmp(a, "--memory") || !strcmp(a, "--cpus") ||
 		    !strcmp(a, "--overlay") || !strcmp(a, "-v") ||
-		    !strcmp(a, "--volume")) {
+		    !strcmp(a, "--volume") || !strcmp(a, "--hostname")) {
 			const char *v = argv[++i];
 
 			if (i >= argc)
@@ -177,6 +182,12 @@ static void parse(int argc, char **argv, struct options *o)
 				o->engine = v;
 			else if (!strcmp(a, "--memory"))
 				o->memory = parse_size(v);
+			else if (!strcmp(a, "--hostname")) {
+				if (!*v || strlen(v) > 64)
+					die_usage("bad host name '%s' (1 to 64 "
+						  "characters)", v);
+				o->hostname = v;
+			}
 			else {
 				char *end;
 				long n = strtol(v, &end, 10);
@@ -253,6 +264,7 @@ int main(int argc, char **argv)
 		check_dir("overlay", o.overlay);
 	bp.memory = o.memory;
 	bp.cpus = o.cpus;
+	bp.hostname = o.hostname;
 	bp.strace = o.strace;
 	bp.argv = o.argv;
 	bp.envp = environ;

@@ -56,11 +56,35 @@ static void notify_parent(struct process *p, int why, int status)
 	wake_up(&parent->child_wait);
 }
 
+/* Orphans go to the nearest live subreaper above p, else to init. */
+static struct process *new_parent_for(struct process *p)
+{
+	for (struct process *a = p->parent; a; a = a->parent)
+		if (a->child_subreaper && !a->exiting && !a->zombie)
+			return a;
+	return init_process();
+}
+
 static void reparent_children(struct process *p)
 {
-	struct process *init = init_process(), *c, *tmp;
+	struct process *init = new_parent_for(p), *c, *tmp;
 
 	list_for_each_safe(c, tmp, &p->children, sibling) {
+		struct task *ct;
+
+		/* PR_SET_PDEATHSIG: the parent is gone. */
+		list_for_each(ct, &c->threads, thread_link) {
+			if (ct->pdeath_signal && !c->zombie) {
+				struct linux_siginfo info = {
+					.si_signo = ct->pdeath_signal,
+					.si_code = SI_USER,
+				};
+
+				info.kill.pid = p->pid;
+				info.kill.uid = p->cred.uid;
+				send_signal_thread(ct, ct->pdeath_signal, &info);
+			}
+		}
 		list_del(&c->sibling);
 		if (init && init != p && !init->exiting) {
 			c->parent = init;

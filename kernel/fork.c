@@ -149,6 +149,11 @@ long do_clone(struct task *t, u64 flags, uaddr_t newsp, uaddr_t parent_tid,
 	if (flags & CLONE_SETTLS)
 		c->regs.fs_base = tls;
 	c->blocked = t->blocked;
+	memcpy(c->comm, task_comm(t), sizeof(c->comm));
+	memcpy(c->affinity, t->affinity, sizeof(c->affinity));
+	c->policy = t->policy;
+	c->rt_priority = t->rt_priority;
+	c->ioprio = t->ioprio;
 	/* A new stack of its own: no sigaltstack (Linux's sas_ss_reset). */
 	if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM)
 		c->altstack = t->altstack;

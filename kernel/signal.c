@@ -76,7 +76,7 @@ static bool sig_ignored(struct task *t, int sig)
 {
 	struct linux_sigaction *a = action_of(t, sig);
 
-	if (t->blocked & SIGMASK(sig))
+	if ((t->blocked | t->real_blocked) & SIGMASK(sig))
 		return false;
 	return a->handler == SIG_IGN ||
 	       (a->handler == SIG_DFL && (IGNORE_MASK & SIGMASK(sig)));
@@ -216,7 +216,9 @@ static bool fatal_by_default(struct task *t, int sig)
 
 	if (sig == SIGKILL)
 		return true;
-	if (a->handler != SIG_DFL || (t->blocked & SIGMASK(sig)))
+	/* a signal sigtimedwait waits for is blocked all the same */
+	if (a->handler != SIG_DFL ||
+	    ((t->blocked | t->real_blocked) & SIGMASK(sig)))
 		return false;
 	return !(IGNORE_MASK & SIGMASK(sig)) && !(STOP_MASK & SIGMASK(sig));
 }

@@ -355,7 +355,8 @@ long sys_rt_sigtimedwait(struct task *t, uaddr_t uset, uaddr_t uinfo,
 	if (!sig) {
 		if (utimeout && !ts.tv_sec && !ts.tv_nsec)
 			return -EAGAIN;
-		/* Let the awaited signals wake us. */
+		/* Let the awaited signals wake us (but not kill us). */
+		t->real_blocked = saved;
 		t->blocked &= ~set;
 		waitq_init(&wq);
 		while (!(sig = dequeue_signal(t, set, &info))) {
@@ -369,6 +370,7 @@ long sys_rt_sigtimedwait(struct task *t, uaddr_t uset, uaddr_t uinfo,
 			}
 		}
 		t->blocked = saved;
+		t->real_blocked = 0;
 	}
 	if (!sig)
 		return rc;
