@@ -196,6 +196,12 @@ struct engine {
 	unsigned caps;      /* ENGINE_CAP_*, set by init */
 	uaddr_t user_top;   /* guest addresses are below this, set by init */
 	size_t fpu_size;    /* bytes of get_fpu/set_fpu state */
+	/*
+	 * A vDSO (an ELF image, see vdso(7)) mapped at this address in
+	 * every address space, above user_top, for AT_SYSINFO_EHDR; 0 if
+	 * the engine has none.  Set by init.
+	 */
+	uaddr_t vdso;
 	void *priv;         /* the engine's own */
 };
 

@@ -239,6 +239,8 @@ static int build_stack(struct task *t, struct mm *mm, struct exec_args *a,
 	AUX(AT_EXECFN, execfn_at);
 	AUX(AT_PLATFORM, platform_at);
 	AUX(AT_MINSIGSTKSZ, engine->fpu_size + 1024);
+	if (engine->vdso)
+		AUX(AT_SYSINFO_EHDR, engine->vdso);
 	AUX(AT_NULL, 0);
 #undef AUX
 	sp = ALIGN_DOWN(sb.sp - (nptr * 8 + n * 8), 16);

@@ -1172,7 +1172,33 @@ static s64 pt_cpu_time(struct engine_ctx *ctx)
 
 /* ---- set-up --------------------------------------------------------------- */
 
-/* Learn the selectors and the XSAVE size from a fresh stub. */
+/*
+ * Where the vDSO of a stub is, if it could move it to STUB_VDSO: the
+ * [vdso] line of its maps, which must lie inside the stub's area.
+ */
+static uaddr_t stub_vdso(pid_t pid)
+{
+	char path[64], line[256];
+	uaddr_t found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+
+		if (strstr(line, "[vdso]") &&
+		    sscanf(line, "%llx-%llx", &lo, &hi) == 2 &&
+		    lo >= STUB_VDSO && hi <= STUB_END)
+			found = lo;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Learn the selectors, the XSAVE size and the vDSO from a fresh stub. */
 static int probe_stub(struct pt_engine *pe)
 {
 	static char xbuf[65536] __attribute__((aligned(64)));
@@ -1190,6 +1216,7 @@ static int probe_stub(struct pt_engine *pe)
 		return rc;
 	}
 	pe->e->fpu_size = iov.iov_len;
+	pe->e->vdso = stub_vdso(as->pid);
 	pt_as_destroy(as);
 	return 0;
 }

@@ -18,6 +18,12 @@
 #define STUB_BASE 0x7ff000000000ULL
 #define STUB_CTL (STUB_BASE + 0x100000ULL)
 #define STUB_CTL_SIZE 0x4000ULL
+/*
+ * The host's vDSO (and its data pages before it), moved here at start-up
+ * with ARCH_MAP_VDSO_64 so that it sits at the same address in every
+ * stub (a forked guest keeps its parent's pointers into it).
+ */
+#define STUB_VDSO (STUB_BASE + 0x180000ULL)
 #define STUB_END (STUB_BASE + 0x200000ULL)
 /* The host's user address-space top (4-level paging). */
 #define STUB_HOST_TOP 0x7ffffffff000ULL
