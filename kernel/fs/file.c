@@ -53,6 +53,8 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refcount)
 		return;
+	if (f->f_ep)
+		eventpoll_release(f);
 	if (f->fop && f->fop->release)
 		f->fop->release(f);
 	path_put(&f->path);
