@@ -420,8 +420,6 @@ int initramfs_unpack(struct task *t, const void *archive, size_t len);
 
 /* eventpoll.c: drop f from every epoll set (its last reference went). */
 void eventpoll_release(struct file *f);
-/* The inode that holds inode's identity (inode_ops.real, repeated). */
-struct inode *inode_backing(struct inode *inode);
 
 extern const struct file_ops *fifo_fops;
 void pipe_init(void);
