@@ -49,6 +49,7 @@
 #define SUN_PATH_OFF 2
 #define SUN_MAX (SUN_PATH_OFF + 108)
 #define OVERFLOW_ID 65534
+#define GC_DELAY_NS (10 * 1000 * 1000LL)
 
 #define POLLOUT_ALL (POLLOUT | POLLWRNORM | POLLWRBAND)
 #define POLLIN_ALL (POLLIN | POLLRDNORM | POLLRDBAND | POLLPRI)
@@ -671,12 +672,35 @@ static void release_sock(struct unix_sock *u, bool embryo)
 	sock_put(&u->sk);
 }
 
+static void gc_timer_fire(struct ktimer *timer)
+{
+	(void)timer;
+	unix_gc();
+}
+
+/*
+ * A release may leave a cycle behind at once, or only once the program
+ * closes the last descriptors of its members a moment later (Linux's
+ * collector runs from a work queue, a little later, and finds those):
+ * collect now, and again in a while.
+ */
+static void schedule_gc(void)
+{
+	static struct ktimer gc_timer;
+
+	if (!gc_timer.fn)
+		timer_init(&gc_timer, gc_timer_fire);
+	unix_gc();
+	if (inflight_total)
+		timer_arm(&gc_timer, ktime_mono() + GC_DELAY_NS);
+}
+
 static void unix_release(struct sock *sk)
 {
 	release_sock(unix_sk(sk), false);
 	run_fputs();
 	if (inflight_total)
-		unix_gc();
+		schedule_gc();
 }
 
 static int unix_socketpair(struct sock *a, struct sock *b)
@@ -1548,18 +1572,23 @@ struct gc_stack {
 	size_t n, max;
 };
 
-static void push_live(struct unix_sock *child, void *arg)
+static void push(struct gc_stack *s, struct unix_sock *u)
 {
-	struct gc_stack *s = arg;
-
-	if (!child->gc_candidate)
-		return;
-	child->gc_candidate = false;
 	if (s->n == s->max) {
 		s->max = s->max ? s->max * 2 : 32;
 		s->v = krealloc(s->v, s->max * sizeof(*s->v));
 	}
-	s->v[s->n++] = child;
+	s->v[s->n++] = u;
+}
+
+/* A candidate found alive: no longer a candidate, and what it holds
+   is to be looked at. */
+static void push_live(struct unix_sock *child, void *arg)
+{
+	if (!child->gc_candidate)
+		return;
+	child->gc_candidate = false;
+	push(arg, child);
 }
 
 /* Move the buffers of u's queue (and its embryos') to list l. */
@@ -1608,13 +1637,9 @@ static void unix_gc(void)
 		for_each_child(live.v[--live.n], push_live, &live);
 	kfree(live.v);
 	/* Collecting changes the in-flight list: list the garbage first. */
-	list_for_each(u, &inflight_list, gc_link) {
-		if (u->gc_candidate) {
-			u->gc_candidate = false;
-			push_live(u, &dead);
-			u->gc_candidate = true;
-		}
-	}
+	list_for_each(u, &inflight_list, gc_link)
+		if (u->gc_candidate)
+			push(&dead, u);
 	list_init(&garbage);
 	for (size_t i = 0; i < dead.n; i++)
 		collect(dead.v[i], &garbage);
