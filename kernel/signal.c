@@ -20,6 +20,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/syscall.h"
 #include "kernel/mm/mm.h"
+#include "kernel/fs/event.h"
 
 #define SYNCHRONOUS_MASK                                                  \
 	(SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) |           \
@@ -103,6 +104,7 @@ static void pending_add(struct sigpending *p, int sig,
 	q->info.si_signo = sig;
 	list_add_tail(&p->queue, &q->link);
 	p->set |= SIGMASK(sig);
+	signalfd_notify();
 }
 
 static void pending_flush_mask(struct sigpending *p, sigset_t mask)

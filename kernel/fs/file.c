@@ -59,6 +59,8 @@ void file_put(struct file *f)
 	f->f_inode->nfiles--;
 	fsnotify_close(f);
 	locks_remove_file(f);
+	if (f->f_ep)
+		eventpoll_release(f);
 	if (f->fop && f->fop->release)
 		f->fop->release(f);
 	path_put(&f->path);

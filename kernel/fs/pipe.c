@@ -126,9 +126,27 @@ static size_t iter_to_iter(struct iov_iter *dst, struct iov_iter *src, size_t n)
 	return done;
 }
 
+/*
+ * Writers are woken only when a read makes room where there was too
+ * little to write (POLLOUT off), as Linux wakes them only when the pipe
+ * was full: an edge-triggered epoll on the write end must not see a
+ * write event for every read.
+ */
+static void wake_writers(struct pipe *p, bool was_full)
+{
+	if (was_full)
+		wake_up_key(&p->wwait, POLLOUT | POLLWRNORM);
+}
+
+static bool pipe_full(struct pipe *p)
+{
+	return p->size - p->len < PIPE_BUF;
+}
+
 static ssize_t pipe_read(struct file *f, struct iov_iter *it, u64 *pos)
 {
 	struct pipe *p = pipe_of(f);
+	bool was_full;
 	size_t n;
 
 	(void)pos;
@@ -144,16 +162,17 @@ static ssize_t pipe_read(struct file *f, struct iov_iter *it, u64 *pos)
 		rc = sleep_on(&p->rwait, true, 0);
 		list_del(&r.link);
 		if (r.got) {
-			wake_up(&p->wwait);
+			wake_writers(p, pipe_full(p));
 			return r.got;
 		}
 		if (rc == -EINTR)
 			return -ERESTARTSYS;
 	}
+	was_full = pipe_full(p);
 	n = ring_out(p, it, MIN(it->count, p->len));
 	if (!n)
 		return -EFAULT;
-	wake_up(&p->wwait);
+	wake_writers(p, was_full);
 	return n;
 }
 

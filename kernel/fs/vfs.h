@@ -143,6 +143,11 @@ struct inode_ops {
 	ssize_t (*listxattr)(struct inode *inode, char *buf, size_t size,
 			     bool trusted);
 	int (*removexattr)(struct inode *inode, const char *name);
+	/*
+	 * The inode this one only stands in for (overlayfs: the layer's),
+	 * whose identity a bound socket is found by.  NULL: itself.
+	 */
+	struct inode *(*real)(struct inode *inode);
 };
 
 struct file_ops {
@@ -288,6 +293,8 @@ struct file {
 	/* getdents: a snapshot of the directory, taken at position 0 */
 	void *dir_snap;
 	void (*dir_snap_free)(void *snap);
+	/* The epoll items watching this file (eventpoll.c); NULL: none. */
+	struct list *f_ep;
 };
 
 struct fs_struct {
@@ -469,6 +476,9 @@ int pagecache_truncate(struct inode *inode, u64 size);
 int pagecache_load(struct inode *inode, const void *data, size_t len);
 /* Unpack a newc cpio archive at t's root; entries made, or -errno. */
 int initramfs_unpack(struct task *t, const void *archive, size_t len);
+
+/* eventpoll.c: drop f from every epoll set (its last reference went). */
+void eventpoll_release(struct file *f);
 
 extern const struct file_ops *fifo_fops;
 void pipe_init(void);
