@@ -39,6 +39,7 @@ struct options {
 	const char *engine;
 	unsigned long long memory;
 	int cpus;
+	const char *hostname;
 	bool strace;
 	bool verbose;
 	char **argv;    /* PROGRAM [ARG...] */
@@ -47,7 +48,8 @@ struct options {
 static const char usage[] =
 	"usage: umk run [--root DIR] [--overlay DIR] [-v HOSTDIR:GUESTDIR[:ro]]...\n"
 	"               [--engine auto|kvm|ptrace] [--strace] [--verbose]\n"
-	"               [--memory SIZE] [--cpus N] [--] PROGRAM [ARG...]\n"
+	"               [--memory SIZE] [--cpus N] [--hostname NAME]\n"
+	"               [--] PROGRAM [ARG...]\n"
 	"       umk --version | --help\n"
 	"\n"
 	"  --root DIR     the guest's root file system: a host directory,\n"
@@ -63,7 +65,10 @@ static const char usage[] =
 	"  --strace       print every guest system call to stderr\n"
 	"  --verbose      say which engine runs, and why kvm does not\n"
 	"  --memory SIZE  guest physical memory, e.g. 512M or 4G (default 2G)\n"
-	"  --cpus N       guest CPUs (default: the host's)\n";
+	"  --cpus N       guest CPUs (default: the host's)\n"
+	"  --hostname NAME  the guest's host name (default: umk)\n"
+	"\n"
+	"PROGRAM without a '/' is looked up in the guest's PATH.\n";
 
 static __attribute__((noreturn)) void die_usage(const char *fmt, const char *arg)
 {
@@ -195,7 +200,7 @@ static void parse(int argc, char **argv, struct options *o)
 		if (!strcmp(a, "--root") || !strcmp(a, "--engine") ||
 		    !strcmp(a, "--memory") || !strcmp(a, "--cpus") ||
 		    !strcmp(a, "--overlay") || !strcmp(a, "-v") ||
-		    !strcmp(a, "--volume")) {
+		    !strcmp(a, "--volume") || !strcmp(a, "--hostname")) {
 			const char *v = argv[++i];
 
 			if (i >= argc)
@@ -210,6 +215,12 @@ static void parse(int argc, char **argv, struct options *o)
 				o->engine = v;
 			else if (!strcmp(a, "--memory"))
 				o->memory = parse_size(v);
+			else if (!strcmp(a, "--hostname")) {
+				if (!*v || strlen(v) > 64)
+					die_usage("bad host name '%s' (1 to 64 "
+						  "characters)", v);
+				o->hostname = v;
+			}
 			else {
 				char *end;
 				long n = strtol(v, &end, 10);
@@ -286,6 +297,7 @@ int main(int argc, char **argv)
 		check_dir("overlay", o.overlay);
 	bp.memory = o.memory;
 	bp.cpus = o.cpus;
+	bp.hostname = o.hostname;
 	bp.strace = o.strace;
 	bp.verbose = o.verbose;
 	bp.argv = o.argv;

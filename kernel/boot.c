@@ -220,6 +220,11 @@ int kernel_main(const struct boot_params *bp)
 	if (boot_fs(bp) < 0)
 		return -1;
 	sched_init(bp->cpus ? bp->cpus : host_ncpus());
+	if (bp->hostname) {
+		extern char utsname_nodename[65];
+
+		kstrlcpy(utsname_nodename, bp->hostname, sizeof(utsname_nodename));
+	}
 	boot_mono = ktime_mono();
 	rc = spawn_init(bp->argv[0], bp->argv, bp->envp);
 	if (rc < 0) {

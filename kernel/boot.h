@@ -28,6 +28,7 @@ struct boot_params {
 	int nvolumes;
 	u64 memory;                       /* bytes of guest physical memory */
 	int cpus;                         /* guest CPUs; 0: the host's */
+	const char *hostname;             /* uname's nodename; NULL: "umk" */
 	bool strace;                      /* trace guest system calls (and
 					     say which engine runs) */
 	bool verbose;                     /* say which engine runs and why */

@@ -62,6 +62,13 @@ enum trap_kind {
 #define FAULT_READ 0x1
 #define FAULT_WRITE 0x2
 #define FAULT_EXEC 0x4
+/*
+ * Not an engine's: the kernel's note that a fault of unknown access was
+ * not an instruction fetch (the address is away from rip), so a page
+ * that is writable by now was a write racing with another thread's
+ * fault, not an exec.
+ */
+#define FAULT_NOT_FETCH 0x8
 
 struct trap {
 	enum trap_kind kind;
@@ -193,6 +200,12 @@ struct engine {
 	unsigned caps;      /* ENGINE_CAP_*, set by init */
 	uaddr_t user_top;   /* guest addresses are below this, set by init */
 	size_t fpu_size;    /* bytes of get_fpu/set_fpu state */
+	/*
+	 * A vDSO (an ELF image, see vdso(7)) mapped at this address in
+	 * every address space, above user_top, for AT_SYSINFO_EHDR; 0 if
+	 * the engine has none.  Set by init.
+	 */
+	uaddr_t vdso;
 	void *priv;         /* the engine's own */
 };
 

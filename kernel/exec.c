@@ -239,6 +239,8 @@ static int build_stack(struct task *t, struct mm *mm, struct exec_args *a,
 	AUX(AT_EXECFN, execfn_at);
 	AUX(AT_PLATFORM, platform_at);
 	AUX(AT_MINSIGSTKSZ, engine->fpu_size + 1024);
+	if (engine->vdso)
+		AUX(AT_SYSINFO_EHDR, engine->vdso);
 	AUX(AT_NULL, 0);
 #undef AUX
 	sp = ALIGN_DOWN(sb.sp - (nptr * 8 + n * 8), 16);
@@ -317,6 +319,53 @@ static int open_exec(struct task *t, int dirfd, const char *path, int flags,
 	return 0;
 }
 
+/*
+ * The point of no return of an exec by a thread: every other thread of
+ * the process exits (as if killed, without exit_group), and the caller
+ * takes the leader's pid.  Only a fatal signal stops it: -EINTR.
+ */
+static int de_thread(struct task *t)
+{
+	struct process *p = t->proc;
+	struct task *o;
+
+	if (p->nr_threads > 1) {
+		if (p->exiting || p->exec_task)
+			return -EAGAIN;
+		p->exec_task = t;
+		list_for_each(o, &p->threads, thread_link)
+			if (o != t)
+				signal_wake(o, true);
+		while (p->nr_threads > 1 && !p->exiting)
+			sleep_on(&p->exec_wait, false, 0);
+		p->exec_task = NULL;
+		if (p->exiting)
+			return -EINTR;
+	}
+	task_become_leader(t);
+	return 0;
+}
+
+/* Own, not shared, descriptors and handlers for the new program. */
+static void unshare_for_exec(struct task *t)
+{
+	struct process *p = t->proc;
+
+	if (t->files->refcount > 1) {
+		struct files *n = files_dup(t->files);
+
+		files_put(t->files);
+		t->files = n;
+	}
+	if (p->sighand->refcount > 1) {
+		struct sighand *sh = sighand_create();
+
+		memcpy(sh->action, p->sighand->action, sizeof(sh->action));
+		sighand_put(p->sighand);
+		p->sighand = sh;
+	}
+}
+
 /* Switch t to the loaded program.  Cannot fail. */
 static void commit(struct task *t, struct mm *mm, struct file *f,
 		   const struct elf_image *img, const char *path)
@@ -381,10 +430,13 @@ static int exec_file(struct task *t, struct file *f, struct exec_args *a,
 	if (rc == 0)
 		rc = mm_populate(mm, stack_top - STACK_INITIAL / 2, stack_top,
 				 true);
+	if (rc == 0)
+		rc = de_thread(t);
 	if (rc < 0) {
 		mm_put(mm);
 		return rc;
 	}
+	unshare_for_exec(t);
 	mm->start_brk = mm->brk = PAGE_ALIGN(img.end) + rand_range(1 << 13) *
 								PAGE_SIZE;
 	mm->start_code = img.start_code;

@@ -56,11 +56,35 @@ static void notify_parent(struct process *p, int why, int status)
 	wake_up(&parent->child_wait);
 }
 
+/* Orphans go to the nearest live subreaper above p, else to init. */
+static struct process *new_parent_for(struct process *p)
+{
+	for (struct process *a = p->parent; a; a = a->parent)
+		if (a->child_subreaper && !a->exiting && !a->zombie)
+			return a;
+	return init_process();
+}
+
 static void reparent_children(struct process *p)
 {
-	struct process *init = init_process(), *c, *tmp;
+	struct process *init = new_parent_for(p), *c, *tmp;
 
 	list_for_each_safe(c, tmp, &p->children, sibling) {
+		struct task *ct;
+
+		/* PR_SET_PDEATHSIG: the parent is gone. */
+		list_for_each(ct, &c->threads, thread_link) {
+			if (ct->pdeath_signal && !c->zombie) {
+				struct linux_siginfo info = {
+					.si_signo = ct->pdeath_signal,
+					.si_code = SI_USER,
+				};
+
+				info.kill.pid = p->pid;
+				info.kill.uid = p->cred.uid;
+				send_signal_thread(ct, ct->pdeath_signal, &info);
+			}
+		}
 		list_del(&c->sibling);
 		if (init && init != p && !init->exiting) {
 			c->parent = init;
@@ -112,8 +136,59 @@ static void process_exit(struct process *p)
 		      (status & 0x7f) ? (status & 0x7f) : (status >> 8) & 0xff);
 }
 
+/*
+ * Robust futexes (set_robust_list): each lock the dying thread holds
+ * gets FUTEX_OWNER_DIED and one waiter is woken, as Linux's
+ * exit_robust_list does.  The list is the guest's memory: hostile, so
+ * bounded and every read checked.
+ */
+#define ROBUST_LIST_LIMIT 2048
+#define FUTEX_WAITERS 0x80000000U
+#define FUTEX_OWNER_DIED 0x40000000U
+#define FUTEX_TID_MASK 0x3fffffffU
+
+static void futex_death(struct task *t, uaddr_t uaddr)
+{
+	u32 v;
+
+	if ((uaddr & 3) || copy_from_mm(t->mm, &v, uaddr, 4) < 0)
+		return;
+	if ((v & FUTEX_TID_MASK) != (u32)t->tid)
+		return;
+	v = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+	if (copy_to_mm(t->mm, uaddr, &v, 4) < 0)
+		return;
+	if (v & FUTEX_WAITERS)
+		futex_wake_addr(t->mm, uaddr, 1);
+}
+
+static void exit_robust_list(struct task *t)
+{
+	uaddr_t head = t->robust_list, entry, pending;
+	struct { u64 next; s64 offset; u64 pending; } h;
+	int limit = ROBUST_LIST_LIMIT;
+
+	t->robust_list = 0;
+	if (!head || !t->mm || copy_from_mm(t->mm, &h, head, sizeof(h)) < 0)
+		return;
+	pending = h.pending & ~1ULL;
+	entry = h.next & ~1ULL;
+	while (entry != head && entry && limit--) {
+		u64 next;
+
+		if (copy_from_mm(t->mm, &next, entry, 8) < 0)
+			return;
+		if (entry != pending)
+			futex_death(t, entry + h.offset);
+		entry = next & ~1ULL;
+	}
+	if (pending)
+		futex_death(t, pending + h.offset);
+}
+
 static void release_resources(struct task *t)
 {
+	exit_robust_list(t);
 	if (t->clear_child_tid && t->mm && t->mm->refcount > 1) {
 		/* The tid word lives in memory other threads still use. */
 		if (copy_to_mm(t->mm, t->clear_child_tid, &(u32){ 0 }, 4) == 0)
@@ -145,8 +220,11 @@ void do_exit(struct task *t, int code)
 	list_del(&t->thread_link);
 	p->nr_threads--;
 	t->state = TASK_DEAD;
-	if (!p->exiting && !p->nr_threads)
+	/* Without exit_group, the process's status is its leader's. */
+	if (!p->exiting && t == p->leader)
 		p->exit_code = code;
+	if (p->exec_task && p->nr_threads == 1)
+		wake_up(&p->exec_wait);
 	if (!p->nr_threads)
 		process_exit(p);
 	list_add_tail(&dead_tasks, &t->run_link);
@@ -176,8 +254,12 @@ void task_abort(struct task *t)
 	release_resources(t);
 	list_del(&t->thread_link);
 	p->nr_threads--;
+	if (p->leader != t) {
+		/* A new thread of a live process: only the thread goes. */
+		task_free(t);
+		return;
+	}
 	task_free(t);
-	list_del(&p->sibling);
 	process_free(p);
 }
 
@@ -215,7 +297,8 @@ void do_group_stop(struct task *t, int sig)
 				signal_wake(o, false);
 		notify_parent(p, CLD_STOPPED, sig);
 	}
-	while (p->stop_state && !p->exiting) {
+	while (p->stop_state && !p->exiting &&
+	       !(p->exec_task && p->exec_task != t)) {
 		t->state = TASK_STOPPED;
 		schedule();
 	}

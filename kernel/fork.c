@@ -1,15 +1,19 @@
 /*
- * fork, vfork and clone for processes.
+ * fork, vfork and clone: processes and threads.
  *
  * The child gets a copy-on-write copy of the address space (mm_fork:
  * frames shared read-only, its engine space filled in one batch), of
  * the descriptor table and cwd (unless shared by CLONE_FILES and
  * CLONE_FS), and of the signal handlers (unless CLONE_SIGHAND).
  *
+ * CLONE_VM shares the address space: the child is a second engine
+ * context in the same space (ENGINE_CAP_THREADS).  With CLONE_THREAD
+ * it is a thread of the caller's process rather than a new process.
+ *
  * CLONE_VM|CLONE_VFORK, as posix_spawn uses it: the child shares the
  * parent's memory and the parent sleeps until the child execs or
  * exits.  The child runs on the parent's engine context meanwhile, so
- * no second context in one address space is needed.
+ * it costs no second context.
  */
 #include "kernel/kernel.h"
 #include "kernel/task.h"
@@ -24,14 +28,15 @@
 	 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_PIDFD |       \
 	 CLONE_PTRACE | CLONE_UNTRACED)
 
-static int count_user_processes(uid_t uid)
+/* RLIMIT_NPROC counts the threads a user has, as Linux does. */
+static int count_user_tasks(uid_t uid)
 {
 	struct process *p;
 	int n = 0;
 
 	list_for_each(p, &all_processes, all_link)
 		if (p->cred.uid == uid && !p->zombie)
-			n++;
+			n += p->nr_threads;
 	return n;
 }
 
@@ -45,12 +50,12 @@ static int check_flags(struct task *t, u64 flags)
 		return -EINVAL;
 	if (flags & CLONE_UNSUPPORTED)
 		return -EINVAL; /* namespaces and pidfds: not in umk */
-	if (flags & CLONE_THREAD)
-		return -ENOSYS; /* threads come with the threads work */
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-		return -ENOSYS; /* shared memory without vfork needs threads */
-	if ((flags & CLONE_PARENT) && t->proc->pid == 1)
+	if ((flags & (CLONE_PARENT | CLONE_THREAD)) && t->proc->pid == 1 &&
+	    !(flags & CLONE_THREAD))
 		return -EINVAL;
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK) &&
+	    !(engine->caps & ENGINE_CAP_THREADS))
+		return -ENOSYS; /* this engine runs one context per space */
 	return 0;
 }
 
@@ -80,24 +85,41 @@ long do_clone(struct task *t, u64 flags, uaddr_t newsp, uaddr_t parent_tid,
 	if (rc < 0)
 		return rc;
 	if (t->proc->cred.uid != 0 &&
-	    (u64)count_user_processes(t->proc->cred.uid) >=
+	    (u64)count_user_tasks(t->proc->cred.uid) >=
 		    t->proc->rlim[RLIMIT_NPROC].rlim_cur)
 		return -EAGAIN;
-	p = process_create(parent);
-	if (!p)
-		return -EAGAIN;
-	p->exit_signal = exit_signal;
-	p->sighand = (flags & CLONE_SIGHAND) ? t->proc->sighand
-					     : sighand_copy(t->proc->sighand);
-	if (flags & CLONE_SIGHAND)
-		p->sighand->refcount++;
-	c = task_create(p);
-	if (!c) {
-		list_del(&p->sibling);
-		process_free(p);
-		return -EAGAIN;
+	if (flags & CLONE_THREAD) {
+		p = t->proc;
+		if (p->exiting || p->exec_task)
+			return -EAGAIN; /* Linux: the group is going away */
+		c = task_create(p);
+		if (!c)
+			return -EAGAIN;
+	} else {
+		p = process_create(parent);
+		if (!p)
+			return -EAGAIN;
+		p->exit_signal = exit_signal;
+		p->sighand = (flags & CLONE_SIGHAND)
+				     ? t->proc->sighand
+				     : sighand_copy(t->proc->sighand);
+		if (flags & CLONE_SIGHAND)
+			p->sighand->refcount++;
+		c = task_create(p);
+		if (!c) {
+			list_del(&p->sibling);
+			process_free(p);
+			return -EAGAIN;
+		}
 	}
-	if (flags & CLONE_VM) {
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
+		/* A second context in the same space. */
+		mm_get(t->mm);
+		c->mm = t->mm;
+		rc = engine->ops->ctx_create(c->mm->as, c, &c->ctx);
+		if (rc < 0)
+			goto out_nomem;
+	} else if (flags & CLONE_VM) {
 		mm_get(t->mm);
 		c->mm = t->mm;
 	} else {
@@ -127,7 +149,14 @@ long do_clone(struct task *t, u64 flags, uaddr_t newsp, uaddr_t parent_tid,
 	if (flags & CLONE_SETTLS)
 		c->regs.fs_base = tls;
 	c->blocked = t->blocked;
-	c->altstack = t->altstack;
+	memcpy(c->comm, task_comm(t), sizeof(c->comm));
+	memcpy(c->affinity, t->affinity, sizeof(c->affinity));
+	c->policy = t->policy;
+	c->rt_priority = t->rt_priority;
+	c->ioprio = t->ioprio;
+	/* A new stack of its own: no sigaltstack (Linux's sas_ss_reset). */
+	if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM)
+		c->altstack = t->altstack;
 	if (flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = child_tid;
 	if (flags & CLONE_PARENT_SETTID)
@@ -139,7 +168,7 @@ long do_clone(struct task *t, u64 flags, uaddr_t newsp, uaddr_t parent_tid,
 		c->vfork_parent = t;
 		t->vfork_waiting = true;
 		waitq_init(&t->vfork_wait);
-		if (flags & CLONE_VM) {
+		if ((flags & CLONE_VM) && !c->ctx) {
 			/* The child runs on our context until it lets go. */
 			c->ctx = t->ctx;
 			c->ctx_borrowed = true;

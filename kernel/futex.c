@@ -22,6 +22,7 @@
 #define FUTEX_TRYLOCK_PI 8
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
+#define FUTEX_LOCK_PI2 13
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
 #define FUTEX_CMD_MASK ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)
@@ -36,6 +37,8 @@ struct futex_waiter {
 	struct futex_key key;
 	u32 bitset;
 	bool woken;
+	bool pi;                /* waits in FUTEX_LOCK_PI */
+	bool handed;            /* FUTEX_UNLOCK_PI made it the owner */
 	struct task *task;
 	struct waitq wq;
 	struct list link;
@@ -97,10 +100,13 @@ static int wake_key(const struct futex_key *k, int n, u32 bitset)
 	return woken;
 }
 
+/* From exit (clear_child_tid, robust lists): private or shared memory. */
 int futex_wake_addr(struct mm *mm, uaddr_t uaddr, int n)
 {
-	struct futex_key k = { (u64)(uintptr_t)mm, uaddr };
+	struct futex_key k;
 
+	if (get_key(mm, uaddr, false, &k) < 0)
+		return 0;
 	return wake_key(&k, n, FUTEX_BITSET_MATCH_ANY);
 }
 
@@ -192,18 +198,10 @@ static long futex_wake_op(struct task *t, uaddr_t u1, uaddr_t u2, bool private,
 		rc = get_key(t->mm, u2, private, &k2);
 	if (rc < 0)
 		return rc;
-	if (get_user(old, u2))
-		return -EFAULT;
-	switch (opcode) {
-	case 0: new = oparg; break;
-	case 1: new = old + oparg; break;
-	case 2: new = old | oparg; break;
-	case 3: new = old & ~oparg; break;
-	case 4: new = old ^ oparg; break;
-	default: return -ENOSYS;
-	}
-	if (put_user(new, u2))
-		return -EFAULT;
+	(void)new;
+	rc = user_atomic_op_u32(u2, opcode, oparg, &old);
+	if (rc < 0)
+		return rc;
 	switch (cmp) {
 	case 0: hit = old == cmparg; break;
 	case 1: hit = old != cmparg; break;
@@ -217,6 +215,145 @@ static long futex_wake_op(struct task *t, uaddr_t u1, uaddr_t u2, bool private,
 	if (hit)
 		woken += wake_key(&k2, n2, FUTEX_BITSET_MATCH_ANY);
 	return woken;
+}
+
+/* ---- priority inheritance, the basics ---- */
+
+/*
+ * PI futexes: the word holds the owner's tid, FUTEX_WAITERS and
+ * FUTEX_OWNER_DIED.  umk does not boost the owner's priority (its
+ * scheduler has none), but lock, trylock and unlock follow Linux: the
+ * kernel sets FUTEX_WAITERS before a waiter sleeps, and unlock hands
+ * the lock straight to the first waiter.
+ */
+#define FUTEX_WAITERS 0x80000000U
+#define FUTEX_OWNER_DIED 0x40000000U
+#define FUTEX_TID_MASK 0x3fffffffU
+
+static bool pi_waiters(const struct futex_key *k, struct futex_waiter *skip)
+{
+	struct futex_waiter *w;
+
+	list_for_each(w, bucket(k), link)
+		if (w != skip && w->pi && key_eq(&w->key, k))
+			return true;
+	return false;
+}
+
+/* Take the lock if free: 1 taken, 0 held by another, or -errno. */
+static int pi_try(struct task *t, uaddr_t uaddr, const struct futex_key *k,
+		  u32 *val)
+{
+	u32 cur, found, tid = (u32)t->tid;
+	int rc;
+
+	for (;;) {
+		if (get_user(cur, uaddr))
+			return -EFAULT;
+		if ((cur & FUTEX_TID_MASK) == tid)
+			return -EDEADLK;
+		if (!(cur & FUTEX_TID_MASK)) {
+			u32 new = tid | (cur & FUTEX_OWNER_DIED) |
+				  (pi_waiters(k, NULL) ? FUTEX_WAITERS : 0);
+
+			rc = user_cmpxchg_u32(uaddr, cur, new, &found);
+			if (rc < 0)
+				return rc;
+			if (found == cur)
+				return 1;
+			continue; /* it changed under us */
+		}
+		*val = cur;
+		return 0;
+	}
+}
+
+static long futex_lock_pi(struct task *t, uaddr_t uaddr, s64 deadline,
+			  bool trylock)
+{
+	struct futex_waiter w = { .bitset = FUTEX_BITSET_MATCH_ANY, .task = t,
+				  .pi = true };
+	int rc;
+
+	rc = get_key(t->mm, uaddr, false, &w.key);
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		u32 val, cur;
+		struct task *owner;
+
+		rc = pi_try(t, uaddr, &w.key, &val);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+		owner = task_find((pid_t)(val & FUTEX_TID_MASK));
+		if (!owner || owner->state == TASK_DEAD) {
+			if (!(val & FUTEX_OWNER_DIED))
+				return -ESRCH;
+		}
+		if (trylock)
+			return -EAGAIN;
+		if (!(val & FUTEX_WAITERS)) {
+			rc = user_cmpxchg_u32(uaddr, val, val | FUTEX_WAITERS, &cur);
+			if (rc < 0)
+				return rc;
+			if (cur != val)
+				continue;
+		}
+		waitq_init(&w.wq);
+		w.woken = w.handed = false;
+		list_add_tail(bucket(&w.key), &w.link);
+		do
+			rc = sleep_on(&w.wq, true, deadline);
+		while (rc == 0 && !w.woken);
+		if (!w.woken)
+			list_del(&w.link);
+		if (w.handed)
+			return 0;
+		if (rc == -ETIMEDOUT)
+			return -ETIMEDOUT;
+		if (rc == -EINTR)
+			return -ERESTARTNOINTR;
+	}
+}
+
+static long futex_unlock_pi(struct task *t, uaddr_t uaddr)
+{
+	struct futex_key k;
+	struct futex_waiter *w, *next;
+	u32 cur, found, new, tid = (u32)t->tid;
+	int rc;
+
+	rc = get_key(t->mm, uaddr, false, &k);
+	if (rc < 0)
+		return rc;
+	for (;;) {
+		if (get_user(cur, uaddr))
+			return -EFAULT;
+		if ((cur & FUTEX_TID_MASK) != tid)
+			return -EPERM;
+		next = NULL;
+		list_for_each(w, bucket(&k), link) {
+			if (w->pi && key_eq(&w->key, &k)) {
+				next = w;
+				break;
+			}
+		}
+		/* the first waiter becomes the owner, or the lock is free */
+		new = next ? (u32)next->task->tid |
+				     (pi_waiters(&k, next) ? FUTEX_WAITERS : 0)
+			   : 0;
+		rc = user_cmpxchg_u32(uaddr, cur, new, &found);
+		if (rc < 0)
+			return rc;
+		if (found != cur)
+			continue;
+		if (next) {
+			list_del(&next->link);
+			next->woken = next->handed = true;
+			wake_up(&next->wq);
+		}
+		return 0;
+	}
 }
 
 /* The absolute monotonic deadline of a futex timeout, 0 for none. */
@@ -255,7 +392,7 @@ long sys_futex(struct task *t, uaddr_t uaddr, int op, u32 val, uaddr_t utime,
 	int rc;
 
 	if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET &&
-	    cmd != FUTEX_WAIT)
+	    cmd != FUTEX_WAIT && cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -286,6 +423,21 @@ long sys_futex(struct task *t, uaddr_t uaddr, int op, u32 val, uaddr_t utime,
 	case FUTEX_WAKE_OP:
 		return futex_wake_op(t, uaddr, uaddr2, private, (int)val,
 				     (int)(s64)utime, val3);
+	case FUTEX_LOCK_PI:
+	case FUTEX_LOCK_PI2:
+		/* LOCK_PI's timeout is absolute CLOCK_REALTIME, LOCK_PI2's
+		   absolute on the clock the flag names */
+		rc = futex_deadline(FUTEX_WAIT_BITSET,
+				    cmd == FUTEX_LOCK_PI ? FUTEX_CLOCK_REALTIME
+							 : op,
+				    utime, &deadline);
+		if (rc < 0)
+			return rc;
+		return futex_lock_pi(t, uaddr, deadline, false);
+	case FUTEX_TRYLOCK_PI:
+		return futex_lock_pi(t, uaddr, 0, true);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi(t, uaddr);
 	default:
 		return -ENOSYS;
 	}

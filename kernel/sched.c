@@ -17,6 +17,7 @@
 #include "kernel/task.h"
 #include "kernel/signal.h"
 #include "kernel/irq.h"
+#include "kernel/mm/mm.h"
 #include "host/host.h"
 
 #define SLICE_NS (10 * 1000 * 1000LL)
@@ -30,6 +31,7 @@ static struct list cpu_waitq = LIST_INIT(cpu_waitq); /* want user mode */
 static struct list on_cpu = LIST_INIT(on_cpu);       /* in user mode */
 static int ncpus, cpus_busy;
 static struct ktimer slice_timer;
+static struct waitq stop_wq = { LIST_INIT(stop_wq.waiters) }; /* membarrier */
 
 void swtch(void **save_sp, void *next_sp);
 
@@ -50,9 +52,16 @@ void wake_task(struct task *t)
 		runq_add(t);
 }
 
-/* Give up the kernel thread; back when the scheduler switches to us. */
+/*
+ * Give up the kernel thread; back when the scheduler switches to us.
+ * Other threads of our address space may be running: what we changed
+ * in it reaches the engine now, before another task's kernel code can
+ * reuse a frame we let go (a TLB shootdown, in effect).
+ */
 void schedule(void)
 {
+	if (current->mm && current->mm->refcount > 1 && current->mm->as)
+		engine->ops->as_flush(current->mm->as);
 	swtch(&current->ksp, sched_sp);
 }
 
@@ -115,6 +124,7 @@ static void start_user(struct task *t)
 		return;
 	}
 	cpus_busy++;
+	t->on_cpu = true;
 	t->slice_start = ktime_mono();
 	list_add_tail(&on_cpu, &t->run_link);
 }
@@ -135,6 +145,7 @@ void run_user(struct task *t)
 static void cpu_release(struct task *t)
 {
 	list_del(&t->run_link);
+	t->on_cpu = false;
 	cpus_busy--;
 	while (cpus_busy < ncpus && !list_empty(&cpu_waitq)) {
 		struct task *n = list_first(&cpu_waitq, struct task, run_link);
@@ -159,8 +170,34 @@ static void context_stopped(struct task *t, const struct uregs *regs,
 		      t->state);
 	t->regs = *regs;
 	t->trap = *trap;
+	t->user_stops++;
 	cpu_release(t);
 	runq_add(t);
+	if (!list_empty(&stop_wq.waiters))
+		wake_up(&stop_wq);
+}
+
+void sched_membarrier(struct task *t, struct process *p)
+{
+	struct task *o;
+	bool waiting;
+
+	list_for_each(o, &on_cpu, run_link) {
+		if (o != t && (!p || o->proc == p)) {
+			o->barrier_mark = o->user_stops;
+			engine->ops->kick(o->ctx);
+		}
+	}
+	do {
+		waiting = false;
+		list_for_each(o, &on_cpu, run_link) {
+			if (o != t && (!p || o->proc == p) &&
+			    o->user_stops == o->barrier_mark)
+				waiting = true;
+		}
+		if (waiting)
+			sleep_on(&stop_wq, false, 0);
+	} while (waiting);
 }
 
 void sched_init(int n)

@@ -20,6 +20,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/syscall.h"
 #include "kernel/mm/mm.h"
+#include "kernel/fs/event.h"
 
 #define SYNCHRONOUS_MASK                                                  \
 	(SIGMASK(SIGSEGV) | SIGMASK(SIGBUS) | SIGMASK(SIGILL) |           \
@@ -76,7 +77,7 @@ static bool sig_ignored(struct task *t, int sig)
 {
 	struct linux_sigaction *a = action_of(t, sig);
 
-	if (t->blocked & SIGMASK(sig))
+	if ((t->blocked | t->real_blocked) & SIGMASK(sig))
 		return false;
 	return a->handler == SIG_IGN ||
 	       (a->handler == SIG_DFL && (IGNORE_MASK & SIGMASK(sig)));
@@ -103,6 +104,7 @@ static void pending_add(struct sigpending *p, int sig,
 	q->info.si_signo = sig;
 	list_add_tail(&p->queue, &q->link);
 	p->set |= SIGMASK(sig);
+	signalfd_notify();
 }
 
 static void pending_flush_mask(struct sigpending *p, sigset_t mask)
@@ -168,6 +170,8 @@ bool signal_pending(struct task *t)
 {
 	if (t->proc->exiting)
 		return true;
+	if (t->proc->exec_task && t->proc->exec_task != t)
+		return true;
 	return ((t->pending.set | t->proc->shared_pending.set) & ~t->blocked) != 0;
 }
 
@@ -214,7 +218,9 @@ static bool fatal_by_default(struct task *t, int sig)
 
 	if (sig == SIGKILL)
 		return true;
-	if (a->handler != SIG_DFL || (t->blocked & SIGMASK(sig)))
+	/* a signal sigtimedwait waits for is blocked all the same */
+	if (a->handler != SIG_DFL ||
+	    ((t->blocked | t->real_blocked) & SIGMASK(sig)))
 		return false;
 	return !(IGNORE_MASK & SIGMASK(sig)) && !(STOP_MASK & SIGMASK(sig));
 }
@@ -563,6 +569,8 @@ void do_signal(struct task *t)
 
 		if (t->proc->exiting)
 			do_exit_group(t, t->proc->exit_code);
+		if (t->proc->exec_task && t->proc->exec_task != t)
+			do_exit(t, 0); /* another thread execs */
 		sig = dequeue_signal(t, ~t->blocked, &info);
 		if (!sig)
 			break;
@@ -575,6 +583,9 @@ void do_signal(struct task *t)
 			continue; /* the forced SIGSEGV comes next */
 		}
 		if (IGNORE_MASK & SIGMASK(sig))
+			continue;
+		/* init: a signal queued while blocked, now with no handler */
+		if (t->proc->pid == 1 && sig != SIGKILL && sig != SIGSTOP)
 			continue;
 		if (STOP_MASK & SIGMASK(sig)) {
 			do_group_stop(t, sig);

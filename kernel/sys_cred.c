@@ -343,12 +343,3 @@ long sys_times(struct task *t, uaddr_t ubuf)
 	return ticks;
 }
 
-long sys_getcpu(struct task *t, uaddr_t ucpu, uaddr_t unode, uaddr_t cache)
-{
-	(void)t, (void)cache;
-	if (ucpu && put_user((u32)0, ucpu))
-		return -EFAULT;
-	if (unode && put_user((u32)0, unode))
-		return -EFAULT;
-	return 0;
-}

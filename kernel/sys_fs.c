@@ -8,6 +8,9 @@
 #include "kernel/fs/vfs.h"
 #include "kernel/abi/misc.h"
 #include "kernel/abi/time.h"
+#include "kernel/fs/fsnotify.h"
+#include "kernel/fs/locks.h"
+#include "kernel/fs/memfd.h"
 
 #define MAX_RW_COUNT 0x7ffff000UL
 
@@ -461,6 +464,7 @@ long sys_getdents64(struct task *t, int fd, uaddr_t ubuf, unsigned count)
 	g.buf = kmalloc(g.size ? g.size : 1);
 	g.ctx.pos = (s64)f->pos;
 	rc = f->fop->iterate(f, &g.ctx);
+	fsnotify_access(f);
 	if (g.prev)
 		g.prev->d_off = g.ctx.pos;
 	f->pos = (u64)g.ctx.pos;
@@ -672,7 +676,11 @@ long sys_fcntl(struct task *t, int fd, int cmd, u64 arg)
 		break;
 	case F_GETLK: case F_SETLK: case F_SETLKW:
 	case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
-		rc = -ENOLCK; /* record locks come with the VFS work */
+		rc = fcntl_lock(t, f, cmd, arg);
+		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		rc = memfd_fcntl(f, cmd, arg);
 		break;
 	case F_GETPIPE_SZ:
 	case F_SETPIPE_SZ:
@@ -706,6 +714,15 @@ long sys_ioctl(struct task *t, int fd, unsigned cmd, uaddr_t arg)
 	case FIONCLEX:
 		fd_set_cloexec(t, fd, false);
 		rc = 0;
+		break;
+	case FIONREAD:
+		/* Regular files: what is left from the position (as int). */
+		if (S_ISREG(f->f_inode->mode)) {
+			rc = put_user((s32)(f->f_inode->size - f->pos), arg);
+			break;
+		}
+		rc = f->fop && f->fop->ioctl ? f->fop->ioctl(f, cmd, arg)
+					     : -ENOTTY;
 		break;
 	case FIONBIO:
 		rc = get_user(on, arg);

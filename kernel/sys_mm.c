@@ -6,6 +6,8 @@
 #include "kernel/task.h"
 #include "kernel/mm/mm.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/uaccess.h"
+#include "kernel/fs/memfd.h"
 
 #define MMAP_MIN_ADDR 0x10000ULL
 /* Anonymous memory up to this size is mapped at once: no faults. */
@@ -50,6 +52,7 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 	struct mm *mm = t->mm;
 	struct file *f = NULL;
 	int type = flags & MAP_TYPE, vflags = 0, rc;
+	bool nomaywrite = false;
 	uaddr_t at;
 
 	/* In Linux's order: the offset, the descriptor, the length, the type. */
@@ -90,8 +93,13 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 			       MAP_HUGETLB | MAP_FIXED_NOREPLACE | MAP_SYNC)))
 			goto out;
 		rc = mmap_file_ok(f, prot, flags);
+		if (rc == 0)
+			rc = seals_check_mmap(f, prot, type != MAP_PRIVATE,
+					      &nomaywrite);
 		if (rc < 0)
 			goto out;
+		if (nomaywrite)
+			vflags |= VMA_NOMAYWRITE;
 	} else {
 		/* Anonymous: MAP_SHARED_VALIDATE is not a type here. */
 		rc = -EINVAL;
@@ -274,5 +282,251 @@ long sys_madvise(struct task *t, uaddr_t addr, u64 len, int advice)
 	case MADV_DOFORK:
 		return vma_set_flags(mm, addr, end, 0, VMA_DONTFORK);
 	}
+	return 0;
+}
+
+/* ---- mremap, msync, mincore, mlock ---- */
+
+/* [addr, addr+len) lies in one vma: that vma, else NULL. */
+static struct vma *one_vma(struct mm *mm, uaddr_t addr, u64 len)
+{
+	struct vma *v = vma_at(mm, addr);
+
+	return v && v->end - addr >= len ? v : NULL;
+}
+
+long sys_mremap(struct task *t, uaddr_t old, u64 old_len, u64 new_len,
+		int flags, uaddr_t new)
+{
+	struct mm *mm = t->mm;
+	struct vma *v;
+	uaddr_t at;
+	int rc;
+
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	if ((flags & MREMAP_DONTUNMAP) &&
+	    (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
+		return -EINVAL;
+	if (old & ~PAGE_MASK)
+		return -EINVAL;
+	old_len = PAGE_ALIGN(old_len);
+	new_len = PAGE_ALIGN(new_len);
+	if (!new_len)
+		return -EINVAL;
+	/*
+	 * A new address is used with MREMAP_FIXED, and (Linux 6.16 and
+	 * later) as a hint with MREMAP_DONTUNMAP: aligned either way.
+	 */
+	if ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && (new & ~PAGE_MASK))
+		return -EINVAL;
+	if ((flags & MREMAP_FIXED) &&
+	    (!range_ok(new, new_len, task_size) ||
+	     (new < old + MAX(old_len, new_len) && old < new + new_len)))
+		return -EINVAL;
+	v = vma_at(mm, old);
+	if (!v)
+		return -EFAULT;
+	if (!old_len) {
+		/* A second mapping of the same shared pages. */
+		if (!(v->flags & VMA_SHARED) || !(flags & MREMAP_MAYMOVE))
+			return -EINVAL;
+		old_len = 0;
+	}
+	if (old_len && !one_vma(mm, old, old_len))
+		return -EFAULT;
+	if ((flags & MREMAP_DONTUNMAP) && (v->flags & VMA_SHARED))
+		return -EINVAL;
+	if (!(flags & MREMAP_FIXED)) {
+		if (new_len <= old_len && !(flags & MREMAP_DONTUNMAP)) {
+			if (new_len < old_len &&
+			    (rc = vma_unmap(mm, old + new_len, old_len - new_len)) < 0)
+				return rc;
+			return old;
+		}
+		/* Grow in place when the pages after it are free. */
+		if (old_len && new_len > old_len && v->end == old + old_len &&
+		    range_ok(old, new_len, task_size) &&
+		    !overlaps(mm, old + old_len, new_len - old_len)) {
+			if (!v->file && !(v->flags & VMA_SHARED) &&
+			    (v->prot & PROT_WRITE) && !mm_may_commit(mm, new_len))
+				return -ENOMEM;
+			vma_extend(mm, old + old_len, old + new_len);
+			return old;
+		}
+		if (!(flags & MREMAP_MAYMOVE))
+			return -ENOMEM;
+		at = get_unmapped_area(mm, (flags & MREMAP_DONTUNMAP) ? new : 0,
+				       new_len);
+		if (!at)
+			return -ENOMEM;
+	} else {
+		at = new;
+		rc = vma_unmap(mm, at, new_len);
+		if (rc < 0)
+			return rc;
+		if (new_len < old_len) {
+			rc = vma_unmap(mm, old + new_len, old_len - new_len);
+			if (rc < 0)
+				return rc;
+			old_len = new_len;
+		}
+	}
+	if (!old_len) {
+		/* Duplicate a shared mapping: a fresh vma of the same object. */
+		u64 pgoff = v->pgoff + ((old - v->start) >> PAGE_SHIFT);
+
+		rc = vma_map(mm, at, new_len, v->prot, v->flags, v->file, pgoff);
+		return rc < 0 ? rc : (long)at;
+	}
+	rc = vma_move(mm, old, old_len, at, new_len,
+		      flags & MREMAP_DONTUNMAP);
+	return rc < 0 ? rc : (long)at;
+}
+
+long sys_msync(struct task *t, uaddr_t addr, u64 len, int flags)
+{
+	struct mm *mm = t->mm;
+	uaddr_t end, at;
+	struct vma *v;
+	int rc = 0;
+
+	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	end = addr + len;
+	if (end < addr)
+		return -ENOMEM;
+	if (end == addr)
+		return 0;
+	/* Write back what shared file mappings in the range wrote. */
+	for (at = addr; at < end; at = v->end) {
+		v = find_vma(mm, at);
+		if (!v || v->start >= end)
+			return -ENOMEM;
+		if (v->start > at)
+			rc = -ENOMEM; /* a hole: Linux goes on, then fails */
+		if (v->file && (v->flags & VMA_SHARED)) {
+			uaddr_t s = MAX(at, v->start), e = MIN(end, v->end);
+			int r = pagecache_writeback(v->file->f_inode,
+						    v->pgoff + ((s - v->start) >> PAGE_SHIFT),
+						    (e - s) >> PAGE_SHIFT);
+
+			if (r < 0 && !rc)
+				rc = r;
+		}
+	}
+	return rc;
+}
+
+long sys_mincore(struct task *t, uaddr_t addr, u64 len, uaddr_t uvec)
+{
+	struct mm *mm = t->mm;
+	u64 pages, done = 0;
+	u8 buf[256];
+
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	pages = PAGE_ALIGN(len) >> PAGE_SHIFT;
+	if (!range_ok(addr, pages << PAGE_SHIFT, task_size))
+		return -ENOMEM;
+	while (done < pages) {
+		u64 n = MIN(pages - done, sizeof(buf));
+
+		for (u64 i = 0; i < n; i++) {
+			uaddr_t va = addr + ((done + i) << PAGE_SHIFT);
+			struct vma *v = vma_at(mm, va);
+
+			if (!v)
+				return -ENOMEM;
+			/* Mapped, or (files) in the page cache. */
+			buf[i] = pte_present(mm, va);
+			if (!buf[i] && v->file)
+				buf[i] = pagemap_get(&v->file->f_inode->pages,
+						     v->pgoff + ((va - v->start) >> PAGE_SHIFT)) != 0;
+		}
+		if (copy_to_user(uvec + done, buf, n))
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
+}
+
+/*
+ * mlock and friends: umk never pages guest memory out, so every page is
+ * locked already; the calls check their arguments and limits as Linux,
+ * and fault the range in.
+ */
+static long mlock_check(struct task *t, uaddr_t addr, u64 len)
+{
+	struct mm *mm = t->mm;
+	uaddr_t start = addr & PAGE_MASK, end, at;
+	u64 limit = t->proc->rlim[RLIMIT_MEMLOCK].rlim_cur;
+	struct vma *v;
+
+	end = PAGE_ALIGN(addr + len);
+	if (end < start || (addr + len < addr))
+		return -EINVAL;
+	if (t->proc->cred.euid != 0) {
+		if (!limit)
+			return -EPERM;
+		if (limit != RLIM_INFINITY && end - start > limit)
+			return -ENOMEM;
+	}
+	for (at = start; at < end; at = v->end) {
+		v = find_vma(mm, at);
+		if (!v || v->start > at)
+			return -ENOMEM;
+	}
+	mm_populate(mm, start, end, false);
+	return 0;
+}
+
+long sys_mlock(struct task *t, uaddr_t addr, u64 len)
+{
+	return mlock_check(t, addr, len);
+}
+
+long sys_mlock2(struct task *t, uaddr_t addr, u64 len, int flags)
+{
+	if (flags & ~1) /* MLOCK_ONFAULT */
+		return -EINVAL;
+	return mlock_check(t, addr, len);
+}
+
+long sys_munlock(struct task *t, uaddr_t addr, u64 len)
+{
+	uaddr_t start = addr & PAGE_MASK, end = PAGE_ALIGN(addr + len), at;
+	struct vma *v;
+
+	if (end < start)
+		return -EINVAL;
+	for (at = start; at < end; at = v->end) {
+		v = find_vma(t->mm, at);
+		if (!v || v->start > at)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+long sys_mlockall(struct task *t, int flags)
+{
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
+	    flags == MCL_ONFAULT)
+		return -EINVAL;
+	if (t->proc->cred.euid != 0 && !t->proc->rlim[RLIMIT_MEMLOCK].rlim_cur)
+		return -EPERM;
+	return 0;
+}
+
+long sys_munlockall(struct task *t)
+{
+	(void)t;
 	return 0;
 }

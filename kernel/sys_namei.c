@@ -9,6 +9,7 @@
 #include "kernel/signal.h"
 #include "kernel/uaccess.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/fs/fsnotify.h"
 #include "kernel/abi/time.h"
 
 /* The parent of upath and the dentry of its last name (maybe negative). */
@@ -264,6 +265,8 @@ long sys_renameat2(struct task *t, int olddirfd, uaddr_t uold, int newdirfd,
 		rc = -ENOENT;
 	else if (o.nd.path.mnt != n.nd.path.mnt)
 		rc = -EXDEV;
+	else if ((flags & RENAME_NOREPLACE) && exists(&n))
+		rc = -EEXIST; /* before any type check, as Linux */
 	else if ((o.nd.trailing_slash || n.nd.trailing_slash) &&
 		 !S_ISDIR(o.child.dentry->inode->mode))
 		rc = -ENOTDIR;
@@ -452,44 +455,56 @@ long sys_fchown(struct task *t, int fd, uid_t uid, gid_t gid)
 
 /* ---- truncate ---- */
 
+/*
+ * Linux's do_truncate() after the callers' checks: a file may not grow
+ * past RLIMIT_FSIZE (EFBIG and SIGXFSZ, as inode_newsize_ok()), but may
+ * always shrink.
+ */
 static int do_truncate(struct task *t, const struct path *p, struct file *f,
 		       s64 len)
 {
 	struct inode *inode = p->dentry->inode;
 	struct iattr a = { .valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME };
 	u64 limit = t->proc->rlim[RLIMIT_FSIZE].rlim_cur;
+	int rc;
 
-	if (len < 0)
-		return -EINVAL;
-	if (S_ISDIR(inode->mode))
-		return -EISDIR;
-	if (!S_ISREG(inode->mode))
-		return -EINVAL;
-	if (limit != RLIM_INFINITY && (u64)len > limit) {
+	if ((u64)len > inode->size && limit != RLIM_INFINITY &&
+	    (u64)len > limit) {
 		send_signal_thread(t, SIGXFSZ, &(struct linux_siginfo){
 						   .si_signo = SIGXFSZ,
-						   .si_code = SI_KERNEL });
+						   .si_code = SI_USER });
 		return -EFBIG;
 	}
 	if (path_readonly(p))
 		return -EROFS;
 	a.size = (u64)len;
 	a.mtime.tv_nsec = UTIME_NOW;
-	if (f && f->fop && f->fop->truncate)
-		return f->fop->truncate(f, (u64)len);
-	return vfs_setattr(t, p, &a);
+	if (!f || !f->fop || !f->fop->truncate)
+		return vfs_setattr(t, p, &a);
+	rc = f->fop->truncate(f, (u64)len);
+	if (rc == 0)
+		fsnotify_modify(f);
+	return rc;
 }
 
 long sys_truncate(struct task *t, uaddr_t upath, s64 len)
 {
 	struct nameidata nd;
-	int rc = user_path_walk(t, AT_FDCWD, upath, LOOKUP_FOLLOW, &nd);
+	struct inode *inode;
+	int rc;
 
+	if (len < 0)
+		return -EINVAL;
+	rc = user_path_walk(t, AT_FDCWD, upath, LOOKUP_FOLLOW, &nd);
 	if (rc < 0)
 		return rc;
-	rc = S_ISDIR(nd.path.dentry->inode->mode)
-		     ? -EISDIR
-		     : inode_permission(t, nd.path.dentry->inode, MAY_WRITE);
+	inode = nd.path.dentry->inode;
+	if (S_ISDIR(inode->mode))
+		rc = -EISDIR;
+	else if (!S_ISREG(inode->mode))
+		rc = -EINVAL;
+	else
+		rc = inode_permission(t, inode, MAY_WRITE);
 	if (rc == 0)
 		rc = do_truncate(t, &nd.path, NULL, len);
 	path_put(&nd.path);
@@ -498,9 +513,12 @@ long sys_truncate(struct task *t, uaddr_t upath, s64 len)
 
 long sys_ftruncate(struct task *t, int fd, s64 len)
 {
-	struct file *f = fget_io(t, fd);
+	struct file *f;
 	int rc;
 
+	if (len < 0)
+		return -EINVAL;
+	f = fget_io(t, fd);
 	if (!f)
 		return -EBADF;
 	if (!(f->f_mode & FMODE_WRITE) || !S_ISREG(f->f_inode->mode))

@@ -15,6 +15,7 @@
 
 /* The machine's name: umk's --hostname, "umk" by default. */
 char utsname_nodename[65] = "umk";
+char utsname_domainname[65] = "(none)";
 const char *utsname_release = "6.1.0-umk";
 
 long sys_getpid(struct task *t)
@@ -144,28 +145,133 @@ long sys_arch_prctl(struct task *t, int code, u64 addr)
 	}
 }
 
+#define PR_GET_KEEPCAPS 7
+#define PR_SET_KEEPCAPS 8
+#define PR_GET_TIMING 13
+#define PR_CAPBSET_READ 23
+#define PR_CAPBSET_DROP 24
+#define PR_GET_SECUREBITS 27
+#define PR_SET_SECUREBITS 28
+#define PR_SET_TIMERSLACK 29
+#define PR_GET_TIMERSLACK 30
+#define PR_MCE_KILL 33
+#define PR_MCE_KILL_GET 34
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
+#define PR_GET_TID_ADDRESS 40
+#define PR_SET_THP_DISABLE 41
+#define PR_GET_THP_DISABLE 42
+#define PR_GET_SECCOMP 21
+#define PR_SET_PTRACER 0x59616d61
+#define PR_SET_VMA 0x53564d41
+#define PR_CAP_AMBIENT 47
+#define PR_GET_SPECULATION_CTRL 52
+
+/*
+ * prctl: what a Linux userland asks at start-up.  Settings umk does
+ * not act on (timer slack, THP, MCE policy, Yama's ptracer) are kept or
+ * accepted with Linux's argument checks.
+ */
 long sys_prctl(struct task *t, int option, u64 a2, u64 a3, u64 a4, u64 a5)
 {
+	struct process *p = t->proc;
 	char name[16];
 
-	(void)a3, (void)a4, (void)a5;
 	switch (option) {
 	case PR_SET_NAME:
 		if (strncpy_from_user(name, a2, sizeof(name)) == -EFAULT)
 			return -EFAULT;
 		name[15] = 0;
-		memcpy(t->proc->comm, name, sizeof(name));
+		memcpy(task_comm(t), name, sizeof(name));
 		return 0;
 	case PR_GET_NAME:
-		return copy_to_user(a2, t->proc->comm, 16);
+		return copy_to_user(a2, task_comm(t), 16);
+	case PR_SET_PDEATHSIG:
+		if (a2 > NSIG)
+			return -EINVAL;
+		t->pdeath_signal = (int)a2;
+		return 0;
+	case PR_GET_PDEATHSIG:
+		return put_user((int)t->pdeath_signal, a2);
 	case PR_GET_DUMPABLE:
 		return 1;
 	case PR_SET_DUMPABLE:
 		return a2 > 1 ? -EINVAL : 0;
-	case PR_SET_NO_NEW_PRIVS:
-		return a2 == 1 ? 0 : -EINVAL;
-	case PR_GET_NO_NEW_PRIVS:
+	case PR_GET_KEEPCAPS:
+		return p->keepcaps;
+	case PR_SET_KEEPCAPS:
+		if (a2 > 1)
+			return -EINVAL;
+		p->keepcaps = (int)a2;
 		return 0;
+	case PR_CAPBSET_READ:
+		return a2 > 40 ? -EINVAL : !(p->capbset_dropped >> a2 & 1);
+	case PR_CAPBSET_DROP:
+		if (a2 > 40)
+			return -EINVAL;
+		if (p->cred.euid != 0)
+			return -EPERM;
+		p->capbset_dropped |= 1ULL << a2;
+		return 0;
+	case PR_CAP_AMBIENT:
+		switch (a2) {
+		case 1: /* IS_SET */
+			return a3 > 40 ? -EINVAL : 0;
+		case 2: case 3: case 4: /* RAISE, LOWER, CLEAR_ALL */
+			if (a2 == 2 && p->cred.euid != 0)
+				return -EPERM;
+			return (a2 != 4 && a3 > 40) ? -EINVAL : 0;
+		default:
+			return -EINVAL;
+		}
+	case PR_GET_SECUREBITS:
+		return 0;
+	case PR_SET_SECUREBITS:
+		return p->cred.euid != 0 ? -EPERM : 0;
+	case PR_SET_TIMERSLACK:
+		t->timer_slack = a2 ? a2 : 50000;
+		return 0;
+	case PR_GET_TIMERSLACK:
+		return t->timer_slack ? (long)t->timer_slack : 50000;
+	case PR_SET_THP_DISABLE:
+		if (a3 || a4 || a5)
+			return -EINVAL;
+		p->thp_disable = a2 != 0;
+		return 0;
+	case PR_GET_THP_DISABLE:
+		if (a2 || a3 || a4 || a5)
+			return -EINVAL;
+		return p->thp_disable;
+	case PR_MCE_KILL:
+		return a2 > 1 || (a2 == 1 && a3 > 2) ? -EINVAL : 0;
+	case PR_MCE_KILL_GET:
+		return a2 || a3 || a4 || a5 ? -EINVAL : 2;
+	case PR_SET_CHILD_SUBREAPER:
+		p->child_subreaper = a2 != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return put_user((int)p->child_subreaper, a2);
+	case PR_GET_TID_ADDRESS:
+		return put_user((u64)t->clear_child_tid, a2);
+	case PR_GET_SECCOMP:
+		return 0;
+	case PR_SET_NO_NEW_PRIVS:
+		if (a2 != 1 || a3 || a4 || a5)
+			return -EINVAL;
+		p->no_new_privs = true;
+		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		if (a2 || a3 || a4 || a5)
+			return -EINVAL;
+		return p->no_new_privs;
+	case PR_GET_TIMING:
+		return 0;
+	case PR_SET_PTRACER:
+		return 0;
+	case PR_SET_VMA:
+		return a2 != 0 ? -EINVAL : 0; /* PR_SET_VMA_ANON_NAME: accepted */
+	case PR_GET_SPECULATION_CTRL:
+		return a3 || a4 || a5 ? -EINVAL : (a2 <= 2 ? 0 : -ENODEV);
 	default:
 		return -EINVAL;
 	}
@@ -245,7 +351,7 @@ long sys_uname(struct task *t, uaddr_t buf)
 	kstrlcpy(u.release, utsname_release, sizeof(u.release));
 	strcpy(u.version, "#1 SMP umk");
 	strcpy(u.machine, "x86_64");
-	strcpy(u.domainname, "(none)");
+	kstrlcpy(u.domainname, utsname_domainname, sizeof(u.domainname));
 	return copy_to_user(buf, &u, sizeof(u));
 }
 
@@ -266,27 +372,6 @@ long sys_sysinfo(struct task *t, uaddr_t buf)
 	si.procs = (u16)nr_processes;
 	si.mem_unit = 1;
 	return copy_to_user(buf, &si, sizeof(si));
-}
-
-long sys_sched_getaffinity(struct task *t, pid_t pid, size_t len,
-			   uaddr_t mask)
-{
-	int n = sched_ncpus();
-	u8 bits[128];
-	size_t need = ALIGN_UP((size_t)(n + 7) / 8, sizeof(u64));
-
-	if (pid && !task_find(pid))
-		return -ESRCH;
-	(void)t;
-	if (len < need || (len & (sizeof(u64) - 1)))
-		return -EINVAL;
-	len = MIN(len, sizeof(bits));
-	memset(bits, 0, sizeof(bits));
-	for (int i = 0; i < n && i < (int)(8 * sizeof(bits)); i++)
-		bits[i / 8] |= 1 << (i % 8);
-	if (copy_to_user(mask, bits, need))
-		return -EFAULT;
-	return need;
 }
 
 long sys_sched_yield(struct task *t)

@@ -128,13 +128,18 @@ static bool may_signal(struct task *t, struct process *p, int sig)
 
 /*
  * init only gets the signals it has a handler for, from its own
- * processes (as Linux's pid 1).
+ * processes (as Linux's pid 1).  A signal the receiving thread blocks
+ * is queued all the same (its handler may change, or sigwait take it);
+ * delivery drops it if it still has the default action then.
  */
-static bool init_protected(struct process *p, int sig)
+static bool init_protected(struct process *p, struct task *to, int sig)
 {
 	struct linux_sigaction *a;
 
 	if (p->pid != 1 || !sig)
+		return false;
+	if (sig != SIGKILL && sig != SIGSTOP && to &&
+	    (to->blocked & SIGMASK(sig)))
 		return false;
 	a = &p->sighand->action[sig - 1];
 	return sig == SIGKILL || sig == SIGSTOP || a->handler == SIG_DFL ||
@@ -156,7 +161,7 @@ static int signal_one(struct task *t, struct process *p, int sig,
 {
 	if (!may_signal(t, p, sig))
 		return -EPERM;
-	if (init_protected(p, sig))
+	if (init_protected(p, p->leader, sig))
 		return 0;
 	return send_signal_process(p, sig, info);
 }
@@ -234,7 +239,7 @@ static long thread_kill(struct task *t, pid_t tgid, pid_t tid, int sig,
 		return -ESRCH;
 	if (!may_signal(t, target->proc, sig))
 		return -EPERM;
-	if (init_protected(target->proc, sig))
+	if (init_protected(target->proc, target, sig))
 		return 0;
 	return send_signal_thread(target, sig, info);
 }
@@ -350,7 +355,8 @@ long sys_rt_sigtimedwait(struct task *t, uaddr_t uset, uaddr_t uinfo,
 	if (!sig) {
 		if (utimeout && !ts.tv_sec && !ts.tv_nsec)
 			return -EAGAIN;
-		/* Let the awaited signals wake us. */
+		/* Let the awaited signals wake us (but not kill us). */
+		t->real_blocked = saved;
 		t->blocked &= ~set;
 		waitq_init(&wq);
 		while (!(sig = dequeue_signal(t, set, &info))) {
@@ -364,6 +370,7 @@ long sys_rt_sigtimedwait(struct task *t, uaddr_t uset, uaddr_t uinfo,
 			}
 		}
 		t->blocked = saved;
+		t->real_blocked = 0;
 	}
 	if (!sig)
 		return rc;

@@ -142,6 +142,25 @@ void task_free(struct task *t)
 	kfree(t);
 }
 
+void task_become_leader(struct task *t)
+{
+	struct process *p = t->proc;
+	struct task *old = p->leader;
+
+	if (old == t)
+		return;
+	/* The old leader is dead (de_thread): its struct goes now. */
+	list_del(&old->all_link);
+	if (old->kstack)
+		old->proc = NULL; /* reap_dead_tasks frees it */
+	else
+		kfree(old);
+	pid_free(t->tid);
+	t->tid = p->pid;
+	pid_table[p->pid] = t;
+	p->leader = t;
+}
+
 static void default_rlimits(struct process *p)
 {
 	for (int i = 0; i < RLIM_NLIMITS; i++) {
@@ -166,6 +185,7 @@ struct process *process_create(struct process *parent)
 	list_init(&p->threads);
 	list_init(&p->shared_pending.queue);
 	waitq_init(&p->child_wait);
+	waitq_init(&p->exec_wait);
 	p->start_ns = ktime_mono();
 	p->exit_signal = SIGCHLD;
 	if (parent) {
@@ -175,6 +195,15 @@ struct process *process_create(struct process *parent)
 		p->cred = parent->cred;
 		memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
 		memcpy(p->comm, parent->comm, sizeof(p->comm));
+		p->nice = parent->nice;
+		p->personality = parent->personality;
+		p->caps_dropped = parent->caps_dropped;
+		p->caps_off = parent->caps_off;
+		p->caps_inheritable = parent->caps_inheritable;
+		p->capbset_dropped = parent->capbset_dropped;
+		p->keepcaps = parent->keepcaps;
+		p->thp_disable = parent->thp_disable;
+		p->no_new_privs = parent->no_new_privs;
 		if (parent->exe_path)
 			p->exe_path = kstrdup(parent->exe_path);
 		list_add_tail(&parent->children, &p->sibling);
@@ -218,7 +247,12 @@ void process_free(struct process *p)
 static void handle_user_fault(struct task *t)
 {
 	struct trap *tr = &t->trap;
-	int rc = handle_mm_fault(t->mm, tr->addr, tr->access, tr->present);
+	unsigned access = tr->access;
+	int rc;
+
+	if (!access && tr->addr - t->regs.rip >= 16)
+		access = FAULT_NOT_FETCH;
+	rc = handle_mm_fault(t->mm, tr->addr, access, tr->present);
 	int err = 4 | (tr->present ? 1 : 0) |
 		  ((tr->access & FAULT_WRITE) ? 2 : 0);
 
@@ -311,10 +345,47 @@ struct init_args {
 };
 static struct init_args init_args;
 
+/*
+ * A first program named without a '/' is looked up in the guest's
+ * PATH (from its environment, else the usual one), as a shell would.
+ */
+static int exec_init(struct task *t)
+{
+	const char *path = NULL, *name = init_args.path;
+	char *buf;
+	int rc = -ENOENT, err = -ENOENT;
+
+	if (strchr(name, '/') || !*name)
+		return kernel_execve(t, name, init_args.argv, init_args.envp);
+	for (char *const *e = init_args.envp; *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	buf = kmalloc(PATH_MAX);
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t len = end ? (size_t)(end - path) : strlen(path);
+
+		if (len + strlen(name) + 2 <= PATH_MAX) {
+			ksnprintf(buf, PATH_MAX, "%.*s/%s", (int)len, path, name);
+			if (!len)
+				ksnprintf(buf, PATH_MAX, "%s", name);
+			rc = kernel_execve(t, buf, init_args.argv, init_args.envp);
+			if (rc == 0)
+				break;
+			if (rc != -ENOENT && rc != -ENOTDIR)
+				err = rc; /* found, but not runnable */
+		}
+		path += len + (end ? 1 : 0);
+	}
+	kfree(buf);
+	return rc == 0 ? 0 : err;
+}
+
 static void init_entry(struct task *t)
 {
-	int rc = kernel_execve(t, init_args.path, init_args.argv,
-			       init_args.envp);
+	int rc = exec_init(t);
 
 	if (rc < 0) {
 		printk("umk: cannot run %s: %s\n", init_args.path, strerror_k(rc));
@@ -336,6 +407,8 @@ int spawn_init(const char *path, char *const argv[], char *const envp[])
 	t = task_create(p);
 	if (!t)
 		return -ENOMEM;
+	for (int i = 0; i < sched_ncpus() && i < 1024; i++)
+		t->affinity[i / 64] |= 1ULL << (i % 64);
 	t->files = files_create();
 	for (int fd = 0; fd < 3; fd++)
 		fd_install_at(t, console_file(fd), fd, false);

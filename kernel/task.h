@@ -75,6 +75,19 @@ struct process {
 	char comm[16];
 	char *exe_path;         /* for /proc/PID/exe and AT_EXECFN */
 	bool exiting;           /* exit_group in progress */
+	int nice;               /* -20..19 (setpriority) */
+	unsigned personality;
+	u64 caps_dropped;       /* capset: permitted ones given up */
+	u64 caps_off;           /* capset: permitted, not effective */
+	u64 caps_inheritable;
+	unsigned membarrier_registered;
+	u64 capbset_dropped;    /* PR_CAPBSET_DROP */
+	int keepcaps;
+	bool thp_disable;
+	bool no_new_privs;
+	bool child_subreaper;   /* PR_SET_CHILD_SUBREAPER */
+	struct task *exec_task; /* a thread in execve, ending the others */
+	struct waitq exec_wait; /* it waits here for them to go */
 	bool zombie;            /* all threads gone; waits to be reaped */
 	int exit_code;          /* wait status once a zombie */
 	struct waitq child_wait; /* woken on a child's state change */
@@ -109,6 +122,9 @@ struct task {
 	bool sleep_interruptible;
 	void (*kentry)(struct task *t); /* first kernel work of a new task */
 	s64 slice_start;         /* when it last entered user mode */
+	bool on_cpu;             /* its context runs in user mode now */
+	u64 user_stops;          /* how often it came back from user mode */
+	u64 barrier_mark;        /* user_stops when a membarrier kicked it */
 
 	/* user mode */
 	struct engine_ctx *ctx;
@@ -128,6 +144,7 @@ struct task {
 	/* signals */
 	sigset_t blocked;
 	sigset_t saved_blocked;  /* for sigsuspend and friends */
+	sigset_t real_blocked;   /* the mask during rt_sigtimedwait */
 	bool restore_blocked;
 	struct sigpending pending;
 	struct linux_stack altstack;
@@ -143,6 +160,12 @@ struct task {
 	u64 restart_data[4];
 
 	/* thread bookkeeping */
+	char comm[16];           /* a thread's own name (the leader's: proc) */
+	int policy, rt_priority; /* sched_setscheduler */
+	int ioprio;
+	u64 affinity[16];        /* sched_setaffinity: allowed guest CPUs */
+	int pdeath_signal;       /* PR_SET_PDEATHSIG */
+	u64 timer_slack;         /* PR_SET_TIMERSLACK, ns; 0: the default */
 	uaddr_t clear_child_tid;
 	uaddr_t robust_list;
 	u64 robust_len;
@@ -168,6 +191,13 @@ void pid_free(pid_t pid);
 /* A new task with a kernel stack that starts in task_main(). */
 struct task *task_create(struct process *proc);
 void task_free(struct task *t);
+/* A thread's name: the process's for its leader. */
+static inline char *task_comm(struct task *t)
+{
+	return t == t->proc->leader ? t->proc->comm : t->comm;
+}
+/* execve by a thread other than the leader: t takes the leader's pid. */
+void task_become_leader(struct task *t);
 struct process *process_create(struct process *parent);
 void process_free(struct process *p);
 __attribute__((noreturn)) void task_start(void);
@@ -188,6 +218,8 @@ void sched_yield_cpu(struct task *t);
 /* CPU time t has used (engine's measure). */
 s64 task_cpu_ns(struct task *t);
 int sched_ncpus(void);
+/* A memory barrier in every thread (of p, or all) running in user mode. */
+void sched_membarrier(struct task *t, struct process *p);
 extern struct engine *engine;
 
 /* kernel/itimer.c: cancel p's timers (keep the interval ones at exec) */

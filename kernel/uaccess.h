@@ -16,6 +16,9 @@ struct mm;
 int copy_from_user(void *dst, uaddr_t src, size_t n);
 int copy_to_user(uaddr_t dst, const void *src, size_t n);
 bool user_writable(uaddr_t ua, size_t n);
+int user_cmpxchg_u32(uaddr_t ua, u32 old, u32 new, u32 *cur);
+int user_atomic_op_u32(uaddr_t ua, int op, u32 arg, u32 *old);
+int copy_from_mm(struct mm *mm, void *dst, uaddr_t src, size_t n);
 size_t copy_to_user_partial(uaddr_t dst, const void *src, size_t n);
 int clear_user(uaddr_t dst, size_t n);
 /*

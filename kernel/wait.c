@@ -25,6 +25,7 @@ int sleep_on_many(struct waitq **wqs, int n, bool interruptible, s64 deadline)
 		w = kmalloc(n * sizeof(*w));
 	for (i = 0; i < n; i++) {
 		w[i].task = t;
+		w[i].func = NULL;
 		list_add_tail(&wqs[i]->waiters, &w[i].link);
 	}
 	t->nwaiters = n;
@@ -56,10 +57,26 @@ int sleep_on(struct waitq *wq, bool interruptible, s64 deadline)
 	return sleep_on_many(&wq, 1, interruptible, deadline);
 }
 
+void wake_up_key(struct waitq *wq, unsigned key)
+{
+	struct waiter *w, *tmp;
+
+	list_for_each_safe(w, tmp, &wq->waiters, link) {
+		if (w->func)
+			w->func(w, key);
+		else
+			wake_task(w->task);
+	}
+}
+
 void wake_up(struct waitq *wq)
 {
-	struct waiter *w;
+	wake_up_key(wq, 0);
+}
 
-	list_for_each(w, &wq->waiters, link)
-		wake_task(w->task);
+void waitq_add_callback(struct waitq *wq, struct waiter *w, wake_fn func)
+{
+	w->task = NULL;
+	w->func = func;
+	list_add_tail(&wq->waiters, &w->link);
 }

@@ -15,8 +15,13 @@ struct waitq {
 	struct list waiters; /* struct waiter.link */
 };
 
+struct waiter;
+/* Called by wake_up_key() in place of waking a task; key: its POLL* bits. */
+typedef void (*wake_fn)(struct waiter *w, unsigned key);
+
 struct waiter {
-	struct task *task;
+	struct task *task;       /* the sleeper, when func is NULL */
+	wake_fn func;            /* or a callback (epoll), set by its owner */
 	struct list link;
 };
 
@@ -37,6 +42,19 @@ int sleep_on(struct waitq *wq, bool interruptible, s64 deadline);
 int sleep_on_many(struct waitq **wqs, int n, bool interruptible, s64 deadline);
 /* Wake every task sleeping on wq. */
 void wake_up(struct waitq *wq);
+/*
+ * wake_up() that says what happened: key is the POLL* events that are
+ * new (0: unknown, anything).  Callbacks (epoll) may ignore a wake-up
+ * whose key has nothing they wait for; sleeping tasks are always woken.
+ */
+void wake_up_key(struct waitq *wq, unsigned key);
+/* Add a callback waiter to wq (list_del(&w->link) removes it). */
+void waitq_add_callback(struct waitq *wq, struct waiter *w, wake_fn func);
+
+static inline bool waitq_active(const struct waitq *wq)
+{
+	return !list_empty(&wq->waiters);
+}
 
 /*
  * Wait until cond holds: 0, or -EINTR / -ETIMEDOUT as sleep_on().

@@ -77,18 +77,30 @@ struct engine_as {
 	struct stub_ctl *ctl;   /* umk's mapping of the control pages */
 	struct stub_op *last;   /* the op new ones may merge with */
 	int error;              /* sticky flush error */
-	struct engine_ctx *main; /* the context on the main thread */
+	struct engine_ctx *threads; /* every host thread of the stub */
+	int nthreads, nparked;
 	struct engine_as *pool_next;
 };
 
+/*
+ * A host thread of a stub.  It carries a guest thread (a context, with
+ * cookie) or is parked: stopped, holding no guest thread, ready to run
+ * a batch or to be handed the next guest thread of its space.  The main
+ * thread is never made to exit, so the stub lives while its space does.
+ */
 struct engine_ctx {
 	struct engine_as *as;
 	pid_t tid;
 	void *cookie;
-	bool running;
+	bool parked;
+	bool running;           /* the kernel has resumed it, no stop reported */
 	bool regs_valid;        /* host_regs is what the thread has */
+	bool stashed;           /* a stop taken early (see take_stop) */
 	struct uregs host_regs;
-	struct engine_ctx *hash_next;
+	struct trap stash_trap;
+	struct uregs stash_regs;
+	int sched_fd;           /* /proc/PID/task/TID/schedstat, or -1 */
+	struct engine_ctx *hash_next, *as_next, *stash_next;
 };
 
 struct pt_engine {
@@ -108,6 +120,7 @@ struct pt_engine {
 	struct engine_as *pool;
 	int npool;
 	struct engine_ctx *hash[PID_HASH];
+	struct engine_ctx *stash;   /* stops to report before waiting */
 };
 
 _Static_assert(sizeof(struct uregs) == sizeof(struct user_regs_struct),
@@ -192,7 +205,8 @@ static int ctl_create(struct pt_engine *pe)
 
 /*
  * Only the stub's own calls are admitted: mmap of the memory file at a
- * fixed place, munmap, mprotect, and the doorbell's pause.  Guest
+ * fixed place, munmap, mprotect, the doorbell's pause, and clone of a
+ * thread and exit of one.  Guest
  * system calls never get here (PTRACE_SYSEMU stops them first); the
  * filter is what keeps a stub harmless if anything else went wrong.
  */
@@ -211,7 +225,10 @@ static int filter_build(struct pt_engine *pe)
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 0) ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(pause), 0) ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(restart_syscall), 0) ||
-	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0))
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+			     SCMP_A0(SCMP_CMP_EQ, STUB_CLONE_FLAGS)))
 		goto out_release;
 	fd = memfd_create("umk-filter", MFD_CLOEXEC);
 	if (fd < 0)
@@ -324,7 +341,8 @@ static pid_t stub_spawn(struct pt_engine *pe, char mode, int slot)
 		return err();
 	}
 	if (ptrace(PTRACE_SEIZE, pid, 0,
-		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) < 0) {
+		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD |
+			   PTRACE_O_TRACECLONE) < 0) {
 		int e = errno;
 
 		close(sync[1]);
@@ -394,6 +412,73 @@ static struct stub_ctl *slot_ctl(struct pt_engine *pe, int slot)
 	return (struct stub_ctl *)(pe->ctl_base + (size_t)slot * STUB_CTL_SIZE);
 }
 
+/* ---- host threads ------------------------------------------------------ */
+
+static struct engine_ctx *thread_new(struct engine_as *as, pid_t tid)
+{
+	struct engine_ctx *th = calloc(1, sizeof(*th));
+
+	if (!th)
+		return NULL;
+	th->as = as;
+	th->tid = tid;
+	th->parked = true;
+	th->sched_fd = -1;
+	th->as_next = as->threads;
+	as->threads = th;
+	as->nthreads++;
+	as->nparked++;
+	hash_add(as->pe, th);
+	return th;
+}
+
+static void stash_del(struct pt_engine *pe, struct engine_ctx *th)
+{
+	struct engine_ctx **p;
+
+	for (p = &pe->stash; *p; p = &(*p)->stash_next) {
+		if (*p == th) {
+			*p = th->stash_next;
+			break;
+		}
+	}
+	th->stashed = false;
+}
+
+static void thread_free(struct engine_ctx *th)
+{
+	struct engine_as *as = th->as;
+	struct engine_ctx **p;
+
+	for (p = &as->threads; *p; p = &(*p)->as_next) {
+		if (*p == th) {
+			*p = th->as_next;
+			break;
+		}
+	}
+	as->nthreads--;
+	if (th->parked)
+		as->nparked--;
+	if (th->stashed)
+		stash_del(as->pe, th);
+	hash_del(as->pe, th);
+	if (th->sched_fd >= 0)
+		close(th->sched_fd);
+	free(th);
+}
+
+static struct engine_ctx *find_parked(struct engine_as *as)
+{
+	struct engine_ctx *th;
+
+	for (th = as->threads; th; th = th->as_next)
+		if (th->parked)
+			return th;
+	return NULL;
+}
+
+/* ---- address spaces -------------------------------------------------------- */
+
 static int pt_as_create(struct engine *e, struct engine_as **out)
 {
 	struct pt_engine *pe = e->priv;
@@ -417,12 +502,14 @@ static int pt_as_create(struct engine *e, struct engine_as **out)
 		return pid == -EPERM ? -EPERM : -EAGAIN;
 	}
 	as = calloc(1, sizeof(*as));
-	if (!as) {
+	if (as)
+		as->pe = pe;
+	if (!as || !thread_new(as, pid)) {
 		kill(pid, SIGKILL);
 		slot_free(pe, slot);
+		free(as);
 		return -ENOMEM;
 	}
-	as->pe = pe;
 	as->pid = pid;
 	as->slot = slot;
 	as->ctl = slot_ctl(pe, slot);
@@ -431,14 +518,36 @@ static int pt_as_create(struct engine *e, struct engine_as **out)
 	return 0;
 }
 
-static void as_kill(struct engine_as *as)
+/* Reap tid's exit (a traced thread is not reaped by anyone else). */
+static void reap_thread(pid_t tid)
 {
 	int status;
 
-	kill(as->pid, SIGKILL);
-	while (waitpid(as->pid, &status, __WALL) == as->pid &&
-	       !WIFEXITED(status) && !WIFSIGNALED(status))
+	while (waitpid(tid, &status, __WALL) == tid && !WIFEXITED(status) &&
+	       !WIFSIGNALED(status))
 		;
+}
+
+static void as_kill(struct engine_as *as)
+{
+	kill(as->pid, SIGKILL);
+	/* The other threads first: the main thread's exit is reported last. */
+	while (as->threads) {
+		struct engine_ctx *th = as->threads;
+
+		if (th->tid == as->pid && th->as_next) {
+			/* move the main thread to the end */
+			as->threads = th->as_next;
+			th->as_next = NULL;
+			struct engine_ctx *l = as->threads;
+			while (l->as_next)
+				l = l->as_next;
+			l->as_next = th;
+			continue;
+		}
+		reap_thread(th->tid);
+		thread_free(th);
+	}
 	slot_free(as->pe, as->slot);
 	free(as);
 }
@@ -449,9 +558,9 @@ static void pt_as_destroy(struct engine_as *as)
 {
 	struct pt_engine *pe = as->pe;
 
-	if (as->main)
+	if (as->nparked != as->nthreads)
 		abort(); /* a broken kernel invariant: the caller's bug */
-	if (as->error || pe->npool >= POOL_MAX) {
+	if (as->error || as->nthreads > 1 || pe->npool >= POOL_MAX) {
 		as_kill(as);
 		return;
 	}
@@ -469,7 +578,7 @@ static int flush(struct engine_as *as);
 static struct stub_op *op_append(struct engine_as *as)
 {
 	if (as->ctl->nops == STUB_MAX_OPS) {
-		/* Full: run what is queued now (the stub is stopped). */
+		/* Full: run what is queued now. */
 		if (flush(as) < 0)
 			return NULL;
 	}
@@ -533,55 +642,74 @@ static int pt_as_protect(struct engine_as *as, uaddr_t va, u64 len, int prot)
 
 /*
  * A fault signal at a guest address: the guest's, raised before a kick
- * stopped the stub and still pending, not one of the batch (which
+ * stopped the thread and still pending, not one of the batch (which
  * touches no guest memory).  Dropping it is safe: the guest faults
  * again when it runs its instruction again.
  */
-static bool stale_guest_fault(struct engine_as *as)
+static bool stale_guest_fault(pid_t tid)
 {
 	siginfo_t si;
 
-	return ptrace(PTRACE_GETSIGINFO, as->pid, 0, &si) == 0 &&
+	return ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
 	       (uintptr_t)si.si_addr < STUB_BASE;
 }
 
 /*
- * Wait for the batch to reach its int3.  Other stops can come first: a
- * PTRACE_INTERRUPT (kick) that was still pending from before, a guest
- * fault signal that was pending too, or a signal sent to the stub from
- * outside.  They are let go (PTRACE_CONT drops the signal) and waited
- * past; a fault of the stub itself is fatal to the space.
+ * Wait for the batch running on th to reach its int3.  Other stops can
+ * come first: a PTRACE_INTERRUPT (kick) that was still pending from
+ * before, a guest fault signal that was pending too, a signal sent to
+ * the stub from outside, or the clone event of a batch that makes a
+ * thread (its tid goes to *newtid).  They are let go (PTRACE_CONT drops
+ * the signal) and waited past; a fault of the stub itself is fatal to
+ * the space.  A batch that ends with exit ends with the thread: 1.
  */
-static int wait_batch(struct engine_as *as, struct user_regs_struct *r)
+static int wait_batch(struct engine_ctx *th, struct user_regs_struct *r,
+		      pid_t *newtid)
 {
+	pid_t tid = th->tid;
 	int status;
 
 	for (;;) {
-		if (wait_pid(as->pid, &status) < 0 || !WIFSTOPPED(status))
+		if (wait_pid(tid, &status) < 0)
 			return -EIO;
-		if (ptrace(PTRACE_GETREGS, as->pid, 0, r) < 0)
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			return tid == th->as->pid ? -EIO : 1;
+		if (!WIFSTOPPED(status))
 			return -EIO;
-		if (!(status >> 16) && WSTOPSIG(status) == SIGTRAP &&
-		    r->rip == STUB_SYM_stub_batch_trap + 1)
-			return 0;
-		if (!(status >> 16) && (WSTOPSIG(status) == SIGSEGV ||
-					WSTOPSIG(status) == SIGBUS ||
-					WSTOPSIG(status) == SIGILL) &&
-		    !stale_guest_fault(as))
-			return -EIO; /* the stub itself faulted */
-		if (ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
+		if ((status >> 8) == (SIGTRAP | (PTRACE_EVENT_CLONE << 8))) {
+			unsigned long msg;
+
+			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) < 0 ||
+			    !newtid)
+				return -EIO;
+			*newtid = (pid_t)msg;
+		} else {
+			if (ptrace(PTRACE_GETREGS, tid, 0, r) < 0)
+				return -EIO;
+			if (!(status >> 16) && WSTOPSIG(status) == SIGTRAP &&
+			    r->rip == STUB_SYM_stub_batch_trap + 1)
+				return 0;
+			if (!(status >> 16) && (WSTOPSIG(status) == SIGSEGV ||
+						WSTOPSIG(status) == SIGBUS ||
+						WSTOPSIG(status) == SIGILL) &&
+			    !stale_guest_fault(tid))
+				return -EIO; /* the stub itself faulted */
+		}
+		if (ptrace(PTRACE_CONT, tid, 0, 0) < 0)
 			return -EIO;
 	}
 }
 
 /*
- * Run the queued calls in the stub.  Precondition: the stub's main
- * thread is stopped.  Its registers are clobbered: the next resume
- * writes them all.
+ * Run the queued calls on th, a stopped thread of the space.  Its
+ * registers are clobbered: the next resume writes them all.  Returns
+ * 0, 1 when the batch ended th (exit), or the sticky error.
  */
-static int flush(struct engine_as *as)
+static int flush_on(struct engine_as *as, struct engine_ctx *th,
+		    pid_t *newtid)
 {
 	struct user_regs_struct r;
+	int rc;
 
 	if (as->error)
 		return as->error;
@@ -591,21 +719,83 @@ static int flush(struct engine_as *as)
 	memcpy(&r, &as->pe->seg, sizeof(r));
 	r.rip = STUB_SYM_stub_batch;
 	r.orig_rax = -1;
-	if (as->main)
-		as->main->regs_valid = false;
-	if (ptrace(PTRACE_SETREGS, as->pid, 0, &r) < 0 ||
-	    ptrace(PTRACE_CONT, as->pid, 0, 0) < 0 || wait_batch(as, &r) < 0) {
+	th->regs_valid = false;
+	if (ptrace(PTRACE_SETREGS, th->tid, 0, &r) < 0 ||
+	    ptrace(PTRACE_CONT, th->tid, 0, 0) < 0 ||
+	    (rc = wait_batch(th, &r, newtid)) < 0) {
 		kill(as->pid, SIGKILL);
 		as->ctl->nops = 0;
 		as->error = -EIO;
 		return as->error;
 	}
 	as->ctl->nops = 0;
+	if (rc == 1)
+		return 1;
 	if ((s64)r.rax < 0) {
 		as->error = (int)(s64)r.rax;
 		return as->error;
 	}
 	return 0;
+}
+
+static bool decode_stop(struct engine_ctx *ctx, int status, struct trap *trap);
+
+/*
+ * Take the stop of a running thread now, for a batch that must run
+ * while every thread of the space is in user mode.  The stop is kept
+ * (the stash) and reported by the next wait().
+ */
+static int take_stop(struct engine_ctx *th)
+{
+	struct pt_engine *pe = th->as->pe;
+	int status;
+
+	ptrace(PTRACE_INTERRUPT, th->tid, 0, 0);
+	if (wait_pid(th->tid, &status) < 0)
+		return -EIO;
+	memset(&th->stash_trap, 0, sizeof(th->stash_trap));
+	if (!WIFSTOPPED(status)) {
+		th->stash_trap.kind = TRAP_GONE;
+		th->stash_trap.status = status;
+	} else {
+		decode_stop(th, status, &th->stash_trap);
+		if (ptrace(PTRACE_GETREGS, th->tid, 0, &th->stash_regs) < 0)
+			th->stash_trap.kind = TRAP_GONE;
+	}
+	th->stashed = true;
+	th->stash_next = pe->stash;
+	pe->stash = th;
+	return th->stash_trap.kind == TRAP_GONE ? -ESRCH : 0;
+}
+
+/* A thread of as that can run a batch now: stopped, or made to stop. */
+static struct engine_ctx *stopped_thread(struct engine_as *as)
+{
+	struct engine_ctx *th;
+
+	for (th = as->threads; th; th = th->as_next)
+		if (th->parked || !th->running || th->stashed)
+			return th;
+	for (th = as->threads; th; th = th->as_next)
+		if (take_stop(th) == 0)
+			return th;
+	return NULL;
+}
+
+static int flush(struct engine_as *as)
+{
+	struct engine_ctx *th;
+
+	if (as->error)
+		return as->error;
+	if (!as->ctl->nops)
+		return 0;
+	th = stopped_thread(as);
+	if (!th) {
+		as->error = -EIO;
+		return as->error;
+	}
+	return flush_on(as, th, NULL) < 0 ? as->error : 0;
 }
 
 static int pt_as_flush(struct engine_as *as)
@@ -615,22 +805,47 @@ static int pt_as_flush(struct engine_as *as)
 
 /* ---- contexts ------------------------------------------------------------ */
 
+/* A new host thread in as, made by a batch that clones a stopped one. */
+static struct engine_ctx *thread_clone(struct engine_as *as)
+{
+	struct engine_ctx *from = stopped_thread(as), *th;
+	pid_t tid = 0;
+	int status;
+
+	if (!from || queue(as, SYS_clone, STUB_CLONE_FLAGS, 0, 0, 0, 0, 0) < 0)
+		return NULL;
+	if (flush_on(as, from, &tid) != 0 || tid <= 0)
+		return NULL;
+	/* It starts in a PTRACE_EVENT_STOP before running anything. */
+	if (wait_pid(tid, &status) < 0 || !WIFSTOPPED(status)) {
+		kill(as->pid, SIGKILL);
+		as->error = -EIO;
+		return NULL;
+	}
+	th = thread_new(as, tid);
+	if (!th) {
+		kill(as->pid, SIGKILL);
+		as->error = -ENOMEM;
+	}
+	return th;
+}
+
 static int pt_ctx_create(struct engine_as *as, void *cookie,
 			 struct engine_ctx **out)
 {
-	struct engine_ctx *ctx;
+	struct engine_ctx *th = find_parked(as);
 
-	if (as->main)
-		return -EAGAIN; /* one context per space: no ENGINE_CAP_THREADS */
-	ctx = calloc(1, sizeof(*ctx));
-	if (!ctx)
-		return -ENOMEM;
-	ctx->as = as;
-	ctx->tid = as->pid;
-	ctx->cookie = cookie;
-	as->main = ctx;
-	hash_add(as->pe, ctx);
-	*out = ctx;
+	if (!th) {
+		th = thread_clone(as);
+		if (!th)
+			return as->error == -ENOMEM ? -ENOMEM : -EAGAIN;
+	}
+	th->parked = false;
+	as->nparked--;
+	th->cookie = cookie;
+	th->running = false;
+	th->regs_valid = false;
+	*out = th;
 	return 0;
 }
 
@@ -639,28 +854,75 @@ static void pt_ctx_set_cookie(struct engine_ctx *ctx, void *cookie)
 	ctx->cookie = cookie;
 }
 
+/* Keep at most this many parked threads besides the main thread. */
+#define MAX_PARKED 2
+
 static void pt_ctx_destroy(struct engine_ctx *ctx)
 {
-	if (ctx->running)
+	struct engine_as *as = ctx->as;
+
+	if (ctx->running || ctx->parked)
 		abort();
-	hash_del(ctx->as->pe, ctx);
-	ctx->as->main = NULL;
-	free(ctx);
+	ctx->cookie = NULL;
+	ctx->parked = true;
+	as->nparked++;
+	if (ctx->tid == as->pid || as->nparked <= MAX_PARKED || as->error)
+		return;
+	/* One host thread fewer: it runs exit as its last batch. */
+	if (queue(as, SYS_exit, 0, 0, 0, 0, 0, 0) == 0 &&
+	    flush_on(as, ctx, NULL) == 1)
+		thread_free(ctx);
 }
 
+/*
+ * Move a stopped ctx to as (execve): the guest thread goes to a parked
+ * thread of as, and its old host thread stays behind, parked.  The two
+ * objects trade their host threads, so the kernel's handle stays put.
+ */
 static int pt_ctx_set_as(struct engine_ctx *ctx, struct engine_as *as)
 {
 	struct pt_engine *pe = as->pe;
+	struct engine_ctx *p = find_parked(as), tmp;
+	struct engine_as *old = ctx->as;
 
-	if (as->main)
+	if (!p)
 		return -EBUSY;
+	if (ctx->running || ctx->stashed || p->stashed)
+		abort();
 	hash_del(pe, ctx);
-	ctx->as->main = NULL;
-	ctx->as = as;
-	ctx->tid = as->pid;
+	hash_del(pe, p);
+	/* Trade places in the two spaces' lists: swap everything but the
+	   guest-thread fields and the links, then relink. */
+	tmp = *ctx;
+	ctx->as = p->as;
+	ctx->tid = p->tid;
+	ctx->sched_fd = p->sched_fd;
 	ctx->regs_valid = false;
-	as->main = ctx;
+	p->as = tmp.as;
+	p->tid = tmp.tid;
+	p->sched_fd = tmp.sched_fd;
+	p->regs_valid = false;
+	{
+		struct engine_ctx **l;
+
+		for (l = &as->threads; *l; l = &(*l)->as_next)
+			if (*l == p) {
+				*l = ctx;
+				break;
+			}
+		for (l = &old->threads; *l; l = &(*l)->as_next)
+			if (*l == ctx) {
+				*l = p;
+				break;
+			}
+		tmp.as_next = ctx->as_next;
+		ctx->as_next = p->as_next;
+		p->as_next = tmp.as_next;
+	}
+	as->nparked--;
+	old->nparked++;
 	hash_add(pe, ctx);
+	hash_add(pe, p);
 	return 0;
 }
 
@@ -680,7 +942,7 @@ static int pt_resume(struct engine_ctx *ctx, const struct uregs *regs)
 	int rc;
 
 	if (as->ctl->nops || as->error) {
-		rc = flush(as);
+		rc = flush_on(as, ctx, NULL);
 		if (rc < 0)
 			return rc;
 	}
@@ -763,6 +1025,7 @@ static bool decode_stop(struct engine_ctx *ctx, int status, struct trap *trap)
 	return true;
 }
 
+
 static int doorbell_stop(struct pt_engine *pe, int status)
 {
 	if (WIFSTOPPED(status)) {
@@ -782,6 +1045,17 @@ static int pt_wait(struct engine *e, bool block, void **cookie,
 	int status;
 	pid_t pid;
 
+	if ((ctx = pe->stash)) {
+		pe->stash = ctx->stash_next;
+		ctx->stashed = false;
+		ctx->running = false;
+		*trap = ctx->stash_trap;
+		*regs = ctx->stash_regs;
+		if (trap->kind == TRAP_GONE)
+			ctx->as->error = -ESRCH;
+		*cookie = ctx->cookie;
+		return 1;
+	}
 	for (;;) {
 		pid = waitpid(-1, &status, __WALL | (block ? 0 : WNOHANG));
 		if (pid == 0)
@@ -791,7 +1065,7 @@ static int pt_wait(struct engine *e, bool block, void **cookie,
 		if (pid == pe->doorbell)
 			return doorbell_stop(pe, status);
 		ctx = hash_find(pe, pid);
-		if (!ctx)
+		if (!ctx || ctx->parked || !ctx->running)
 			continue; /* a stub we already let go of */
 		ctx->running = false;
 		if (!WIFSTOPPED(status)) {
@@ -827,7 +1101,7 @@ static void pt_wake(struct engine *e)
 
 static void pt_kick(struct engine_ctx *ctx)
 {
-	if (ctx->running)
+	if (ctx->running && !ctx->stashed)
 		ptrace(PTRACE_INTERRUPT, ctx->tid, 0, 0);
 }
 
@@ -851,16 +1125,46 @@ static int pt_set_fpu(struct engine_ctx *ctx, const void *buf)
 	return 0;
 }
 
+/* The first field of /proc/PID/task/TID/schedstat: ns on a CPU. */
+static s64 thread_cpu_time(struct engine_ctx *ctx)
+{
+	char buf[128];
+	ssize_t n;
+	s64 v = 0;
+
+	if (ctx->sched_fd < 0) {
+		snprintf(buf, sizeof(buf), "/proc/%d/task/%d/schedstat",
+			 (int)ctx->as->pid, (int)ctx->tid);
+		ctx->sched_fd = open(buf, O_RDONLY | O_CLOEXEC);
+		if (ctx->sched_fd < 0)
+			return -1;
+	}
+	n = pread(ctx->sched_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	for (char *p = buf; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
 static s64 pt_cpu_time(struct engine_ctx *ctx)
 {
 	/*
-	 * A thread CPU clock is readable only inside its own thread group;
-	 * the stub's process clock (MAKE_PROCESS_CPUCLOCK(pid, SCHED)) is
-	 * readable by its parent, and a stub has one guest thread.
+	 * A thread CPU clock is readable only inside its own thread group,
+	 * so a stub with one thread is measured by its process clock
+	 * (MAKE_PROCESS_CPUCLOCK(pid, SCHED), readable by its parent), and
+	 * the threads of a stub with several by their schedstat files.
 	 */
 	clockid_t clk = (clockid_t)((~(unsigned)ctx->as->pid << 3) | 2);
 	struct timespec ts;
 
+	if (ctx->as->nthreads > 1) {
+		s64 v = thread_cpu_time(ctx);
+
+		if (v >= 0)
+			return v;
+	}
 	if (clock_gettime(clk, &ts) < 0)
 		return 0;
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
@@ -868,7 +1172,33 @@ static s64 pt_cpu_time(struct engine_ctx *ctx)
 
 /* ---- set-up --------------------------------------------------------------- */
 
-/* Learn the selectors and the XSAVE size from a fresh stub. */
+/*
+ * Where the vDSO of a stub is, if it could move it to STUB_VDSO: the
+ * [vdso] line of its maps, which must lie inside the stub's area.
+ */
+static uaddr_t stub_vdso(pid_t pid)
+{
+	char path[64], line[256];
+	uaddr_t found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+
+		if (strstr(line, "[vdso]") &&
+		    sscanf(line, "%llx-%llx", &lo, &hi) == 2 &&
+		    lo >= STUB_VDSO && hi <= STUB_END)
+			found = lo;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Learn the selectors, the XSAVE size and the vDSO from a fresh stub. */
 static int probe_stub(struct pt_engine *pe)
 {
 	static char xbuf[65536] __attribute__((aligned(64)));
@@ -886,6 +1216,7 @@ static int probe_stub(struct pt_engine *pe)
 		return rc;
 	}
 	pe->e->fpu_size = iov.iov_len;
+	pe->e->vdso = stub_vdso(as->pid);
 	pt_as_destroy(as);
 	return 0;
 }
@@ -900,7 +1231,7 @@ static int pt_init(struct engine *e, const struct engine_config *cfg)
 	pe->e = e;
 	pe->phys_fd = cfg->phys_fd;
 	e->priv = pe;
-	e->caps = 0;
+	e->caps = ENGINE_CAP_THREADS;
 	e->user_top = STUB_BASE;
 	if ((rc = image_create(pe)) < 0 || (rc = ctl_create(pe)) < 0 ||
 	    (rc = filter_build(pe)) < 0) {

@@ -9,7 +9,8 @@
  *   _start      switch to the stub's own stack, call stub_main;
  *   stub_main   close every fd but the two memory files, unmap every
  *               host mapping but the stub image (initial stack, vdso,
- *               vvar), map the control pages read-only, wait for umk to
+ *               vvar), map the vDSO again at STUB_VDSO, map the control
+ *               pages read-only, wait for umk to
  *               attach (start-up pipe), drop privileges, install the
  *               seccomp filter found in the control pages, make the
  *               image read-only, and stop with int3: "ready";
@@ -37,6 +38,8 @@
 #define NR_capset 126
 #define NR_seccomp 317
 #define NR_close_range 436
+#define NR_arch_prctl 158
+#define ARCH_MAP_VDSO_64 0x2003
 
 #define PROT_READ 1
 #define PROT_EXEC 4
@@ -148,6 +151,12 @@ __attribute__((noreturn, used)) void stub_main(long *sp)
 	if (sys3(NR_munmap, 0, STUB_BASE, 0) < 0 ||
 	    sys3(NR_munmap, STUB_END, STUB_HOST_TOP - STUB_END, 0) < 0)
 		die(STUB_EXIT_UNMAP);
+	/*
+	 * The vDSO again, at a fixed place: guests read the time without a
+	 * trap.  Without CONFIG_CHECKPOINT_RESTORE this fails and the
+	 * guest simply makes system calls.
+	 */
+	sys3(NR_arch_prctl, ARCH_MAP_VDSO_64, STUB_VDSO, 0);
 	if (sys6(NR_mmap, STUB_CTL, STUB_CTL_SIZE, PROT_READ,
 		 MAP_SHARED | MAP_FIXED, STUB_CTLFD, ctl_off) != (long)STUB_CTL)
 		die(STUB_EXIT_CTL);

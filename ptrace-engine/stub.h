@@ -18,9 +18,22 @@
 #define STUB_BASE 0x7ff000000000ULL
 #define STUB_CTL (STUB_BASE + 0x100000ULL)
 #define STUB_CTL_SIZE 0x4000ULL
+/*
+ * The host's vDSO (and its data pages before it), moved here at start-up
+ * with ARCH_MAP_VDSO_64 so that it sits at the same address in every
+ * stub (a forked guest keeps its parent's pointers into it).
+ */
+#define STUB_VDSO (STUB_BASE + 0x180000ULL)
 #define STUB_END (STUB_BASE + 0x200000ULL)
 /* The host's user address-space top (4-level paging). */
 #define STUB_HOST_TOP 0x7ffffffff000ULL
+
+/*
+ * How a batch makes another host thread of the stub: CLONE_VM |
+ * CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM,
+ * no stack (the new thread stops before it runs an instruction).
+ */
+#define STUB_CLONE_FLAGS 0x50f00ULL
 
 /* File descriptors the stub is started with. */
 #define STUB_MEMFD 3 /* physical memory */

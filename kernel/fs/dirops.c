@@ -8,6 +8,7 @@
 #include "kernel/kernel.h"
 #include "kernel/task.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/fs/fsnotify.h"
 
 static int may_create(struct task *t, const struct path *dir)
 {
@@ -64,6 +65,8 @@ int vfs_mkdir(struct task *t, const struct path *dir, const char *name,
 		return -EPERM;
 	rc = d->iop->mkdir(d, name, mode & (S_IRWXU | S_IRWXG | S_IRWXO | S_ISVTX));
 	d_drop_child(dir->dentry, name);
+	if (rc == 0)
+		fsnotify_mkdir(d, name);
 	return rc;
 }
 
@@ -81,8 +84,10 @@ int vfs_mknod(struct task *t, const struct path *dir, const char *name,
 		return -EPERM;
 	rc = d->iop->mknod(d, name, mode, dev, &inode);
 	d_drop_child(dir->dentry, name);
-	if (rc == 0)
+	if (rc == 0) {
+		fsnotify_create(d, name, inode);
 		inode_put(inode);
+	}
 	return rc;
 }
 
@@ -98,6 +103,8 @@ int vfs_symlink(struct task *t, const struct path *dir, const char *name,
 		return -EPERM;
 	rc = d->iop->symlink(d, name, target);
 	d_drop_child(dir->dentry, name);
+	if (rc == 0)
+		fsnotify_create(d, name, NULL);
 	return rc;
 }
 
@@ -135,6 +142,8 @@ int vfs_link(struct task *t, const struct path *old, const struct path *dir,
 		return -EPERM;
 	rc = d->iop->link(inode, d, name);
 	d_drop_child(dir->dentry, name);
+	if (rc == 0)
+		fsnotify_link(d, name, inode);
 	return rc;
 }
 
@@ -148,8 +157,10 @@ int vfs_unlink(struct task *t, const struct path *dir, struct dentry *victim)
 	if (!d->iop->unlink)
 		return -EPERM;
 	rc = d->iop->unlink(d, victim->name, victim->inode);
-	if (rc == 0)
+	if (rc == 0) {
 		d_drop_child(dir->dentry, victim->name);
+		fsnotify_unlink(d, victim->name, victim->inode);
+	}
 	return rc;
 }
 
@@ -163,8 +174,10 @@ int vfs_rmdir(struct task *t, const struct path *dir, struct dentry *victim)
 	if (!d->iop->rmdir)
 		return -EPERM;
 	rc = d->iop->rmdir(d, victim->name, victim->inode);
-	if (rc == 0)
+	if (rc == 0) {
 		d_drop_child(dir->dentry, victim->name);
+		fsnotify_unlink(d, victim->name, victim->inode);
+	}
 	return rc;
 }
 
@@ -176,6 +189,20 @@ static bool is_ancestor(struct dentry *a, struct dentry *d)
 		if (d->parent == d)
 			return false;
 		d = d->parent;
+	}
+}
+
+/* inotify's view of a rename that happened (before the dentries move). */
+static void notify_rename(struct inode *od, struct dentry *old, struct inode *nd,
+			  struct dentry *new, unsigned flags)
+{
+	struct inode *moved = old->inode, *target = new->inode;
+
+	if (flags & RENAME_EXCHANGE) {
+		fsnotify_move(od, old->name, nd, new->name, moved, NULL);
+		fsnotify_move(nd, new->name, od, old->name, target, NULL);
+	} else {
+		fsnotify_move(od, old->name, nd, new->name, moved, target);
 	}
 }
 
@@ -225,6 +252,7 @@ int vfs_rename(struct task *t, const struct path *odir, struct dentry *old,
 	rc = od->iop->rename(od, old->name, nd, new->name, flags);
 	if (rc < 0)
 		return rc;
+	notify_rename(od, old, nd, new, flags);
 	if (flags & RENAME_EXCHANGE)
 		d_exchange(old, new);
 	else

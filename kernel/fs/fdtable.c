@@ -6,8 +6,19 @@
 #include "kernel/kernel.h"
 #include "kernel/task.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/fs/locks.h"
 
 #define NR_OPEN_MAX (1 << 20)
+
+/*
+ * A descriptor of f in table files goes away: as Linux's filp_close,
+ * the POSIX locks that table holds on the file go with it.
+ */
+static void filp_close(struct file *f, struct files *files)
+{
+	locks_remove_posix(f, files);
+	file_put(f);
+}
 
 struct files *files_create(void)
 {
@@ -56,7 +67,7 @@ void files_put(struct files *f)
 		return;
 	for (int i = 0; i < f->max; i++)
 		if (f->fd[i])
-			file_put(f->fd[i]);
+			filp_close(f->fd[i], f);
 	kfree(f->fd);
 	kfree(f->cloexec);
 	kfree(f);
@@ -105,7 +116,7 @@ int fd_install_at(struct task *t, struct file *f, int fd, bool cloexec)
 	files->fd[fd] = f;
 	set_cloexec(files, fd, cloexec);
 	if (old)
-		file_put(old);
+		filp_close(old, files);
 	return fd;
 }
 
@@ -140,7 +151,7 @@ int fd_close(struct task *t, int fd)
 		return -EBADF;
 	files->fd[fd] = NULL;
 	set_cloexec(files, fd, false);
-	file_put(f);
+	filp_close(f, files);
 	return 0;
 }
 
@@ -162,7 +173,7 @@ void files_close_on_exec(struct files *files)
 
 			files->fd[fd] = NULL;
 			set_cloexec(files, fd, false);
-			file_put(f);
+			filp_close(f, files);
 		}
 	}
 }

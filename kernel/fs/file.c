@@ -7,6 +7,8 @@
 #include "kernel/task.h"
 #include "kernel/uaccess.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/fs/fsnotify.h"
+#include "kernel/fs/locks.h"
 
 static struct mount *anon_mnt;
 
@@ -33,6 +35,7 @@ struct file *file_alloc(const struct path *path, unsigned flags)
 	path_get(path);
 	f->f_inode = path->dentry->inode;
 	inode_get(f->f_inode);
+	f->f_inode->nfiles++;
 	f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 	f->f_mode = fmode_of(flags) | ((flags & O_TRUNC) ? FMODE_TRUNC : 0);
 	if (!(flags & O_PATH) && (S_ISREG(f->f_inode->mode) ||
@@ -53,6 +56,11 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refcount)
 		return;
+	f->f_inode->nfiles--;
+	fsnotify_close(f);
+	locks_remove_file(f);
+	if (f->f_ep)
+		eventpoll_release(f);
 	if (f->fop && f->fop->release)
 		f->fop->release(f);
 	path_put(&f->path);
@@ -76,6 +84,12 @@ static const struct inode_ops anon_iops;
 /* Files with no name in the tree live under an invisible mount. */
 struct file *file_anon(struct inode *inode, unsigned flags)
 {
+	return file_anon_named(inode, "anon", flags);
+}
+
+struct file *file_anon_named(struct inode *inode, const char *name,
+			     unsigned flags)
+{
 	struct dentry *d;
 	struct path p;
 	struct file *f;
@@ -95,7 +109,7 @@ struct file *file_anon(struct inode *inode, unsigned flags)
 		anon_mnt->refcount = 1;
 	}
 	inode_get(inode);
-	d = d_alloc_detached(anon_mnt->root, "anon", inode);
+	d = d_alloc_detached(anon_mnt->root, name, inode);
 	p.mnt = anon_mnt;
 	p.dentry = d;
 	f = file_alloc(&p, flags);
@@ -134,13 +148,17 @@ int vfs_getattr(struct inode *inode, struct kstat *st)
 int vfs_setattr(struct task *t, const struct path *p, struct iattr *attr)
 {
 	struct inode *inode = p->dentry->inode;
+	int rc;
 
 	if (path_readonly(p))
 		return -EROFS;
 	if (!inode->iop || !inode->iop->setattr)
 		return -EPERM;
 	(void)t;
-	return inode->iop->setattr(inode, attr);
+	rc = inode->iop->setattr(inode, attr);
+	if (rc == 0)
+		fsnotify_change(p->dentry, attr->valid);
+	return rc;
 }
 
 /* ---- open ---- */
@@ -204,6 +222,7 @@ static int open_create(struct task *t, struct nameidata *nd, int flags,
 	}
 	out->dentry->inode = inode;
 	*created = true;
+	fsnotify_create(dir, nd->last, inode);
 	return 0;
 }
 
@@ -330,14 +349,20 @@ int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
 			return rc;
 		}
 	}
+	fsnotify_open(f);
 	/* Linux truncates for O_TRUNC whatever the access mode, once
 	   may_open() has checked for write permission. */
 	if ((flags & O_TRUNC) && !created && S_ISREG(f->f_inode->mode)) {
 		struct iattr a = { .valid = ATTR_SIZE | ATTR_MTIME | ATTR_CTIME };
 
 		a.mtime.tv_nsec = UTIME_NOW;
-		rc = f->fop->truncate ? f->fop->truncate(f, 0)
-				      : vfs_setattr(t, &f->path, &a);
+		if (f->fop->truncate) {
+			rc = f->fop->truncate(f, 0);
+			if (rc == 0)
+				fsnotify_modify(f);
+		} else {
+			rc = vfs_setattr(t, &f->path, &a);
+		}
 		if (rc < 0) {
 			file_put(f);
 			return rc;
@@ -351,24 +376,34 @@ int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
 
 ssize_t vfs_read(struct file *f, struct iov_iter *it, u64 *pos)
 {
+	ssize_t n;
+
 	if (!(f->f_mode & FMODE_READ))
 		return -EBADF;
 	if (S_ISDIR(f->f_inode->mode))
 		return -EISDIR;
 	if (!f->fop || !f->fop->read)
 		return -EINVAL;
-	if (!it->count)
+	if (!it->count && !f->fop->read_zero)
 		return 0;
-	return f->fop->read(f, it, pos);
+	n = f->fop->read(f, it, pos);
+	if (n > 0)
+		fsnotify_access(f);
+	return n;
 }
 
 ssize_t vfs_write(struct file *f, struct iov_iter *it, u64 *pos)
 {
+	ssize_t n;
+
 	if (!(f->f_mode & FMODE_WRITE))
 		return -EBADF;
 	if (!f->fop || !f->fop->write)
 		return -EINVAL;
-	return f->fop->write(f, it, pos);
+	n = f->fop->write(f, it, pos);
+	if (n > 0)
+		fsnotify_modify(f);
+	return n;
 }
 
 ssize_t kernel_read(struct file *f, void *buf, size_t len, u64 pos)

@@ -19,6 +19,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/abi/time.h"
+#include "kernel/abi/files.h"
 #include "host/host.h"
 
 #define HASH_SIZE 4096
@@ -34,6 +35,7 @@ struct hostfs_sb {
 struct hostfs_inode {
 	int fd;                  /* O_PATH */
 	int rfd;                 /* opened for reading the page cache, or -1 */
+	int wfd;                 /* for writing back shared mappings, or -1 */
 	u64 host_dev, host_ino;
 	s64 cache_mtime_sec, cache_mtime_nsec; /* when the cache was filled */
 	s64 cache_size;
@@ -103,6 +105,7 @@ static struct inode *hostfs_iget(struct super_block *sb, int fd,
 	hi = kzalloc(sizeof(*hi));
 	hi->fd = fd;
 	hi->rfd = -1;
+	hi->wfd = -1;
 	hi->host_dev = st->dev;
 	hi->host_ino = st->ino;
 	inode->priv = hi;
@@ -169,7 +172,55 @@ static void hostfs_evict(struct inode *inode)
 	host_close(hi->fd);
 	if (hi->rfd >= 0)
 		host_close(hi->rfd);
+	if (hi->wfd >= 0)
+		host_close(hi->wfd);
+	kfree(inode->dirty);
 	kfree(hi);
+}
+
+/*
+ * Shared mappings write to the page cache; this puts those pages in
+ * the host file, up to its size (a mapping never extends a file).
+ */
+static int hostfs_writepages(struct inode *inode, u64 index, u64 n,
+			     const phys_t *frames)
+{
+	struct hostfs_inode *hi = HI(inode);
+	struct host_iovec iov[MAX_IOV];
+	u64 start = index << PAGE_SHIFT, len;
+	ssize_t put;
+	int nr = 0;
+
+	if (HSB(inode->sb)->readonly)
+		return -EROFS;
+	if (hi->wfd < 0) {
+		hi->wfd = host_reopen(hi->fd, O_WRONLY);
+		if (hi->wfd < 0) {
+			int rc = hi->wfd;
+
+			hi->wfd = -1;
+			return rc;
+		}
+	}
+	if (start >= inode->size)
+		return 0;
+	len = MIN(n << PAGE_SHIFT, inode->size - start);
+	for (u64 i = 0; i < n && (i << PAGE_SHIFT) < len; i++) {
+		char *p = phys_to_kva(frames[i]);
+		size_t l = MIN(PAGE_SIZE, len - (i << PAGE_SHIFT));
+
+		if (nr && (char *)iov[nr - 1].base + iov[nr - 1].len == p)
+			iov[nr - 1].len += l;
+		else
+			iov[nr++] = (struct host_iovec){ p, l };
+	}
+	put = host_pwritev(hi->wfd, iov, nr, start);
+	/* Our own write: the cache is still right. */
+	hostfs_getattr(inode);
+	hi->cache_mtime_sec = inode->mtime.tv_sec;
+	hi->cache_mtime_nsec = inode->mtime.tv_nsec;
+	hi->cache_size = inode->size;
+	return put < 0 ? (int)put : 0;
 }
 
 static int hostfs_readpages(struct inode *inode, u64 index, u64 n,
@@ -328,8 +379,11 @@ static int hostfs_setattr(struct inode *inode, const struct iattr *a)
 				   (a->valid & ATTR_GID) ? a->gid : (gid_t)-1)) < 0)
 		return rc;
 	if (a->valid & ATTR_SIZE) {
-		int wfd = host_reopen(fd, O_WRONLY);
+		int wfd;
 
+		if (inode->has_dirty)
+			pagecache_writeback(inode, 0, 0);
+		wfd = host_reopen(fd, O_WRONLY);
 		if (wfd < 0)
 			return wfd;
 		rc = host_ftruncate(wfd, a->size);
@@ -369,6 +423,7 @@ static const struct inode_ops hostfs_iops = {
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
 	.readpages = hostfs_readpages,
+	.writepages = hostfs_writepages,
 	.revalidate = hostfs_revalidate,
 	.evict = hostfs_evict,
 };
@@ -385,6 +440,8 @@ static void check_cache(struct inode *inode)
 {
 	struct hostfs_inode *hi = HI(inode);
 
+	if (inode->has_dirty)
+		return; /* mapped and written: the cache is the newer copy */
 	if (hi->cache_mtime_sec != inode->mtime.tv_sec ||
 	    hi->cache_mtime_nsec != inode->mtime.tv_nsec ||
 	    hi->cache_size != (s64)inode->size) {
@@ -428,6 +485,9 @@ static ssize_t hostfs_read(struct file *f, struct iov_iter *it, u64 *pos)
 
 	if (!n)
 		return -EFAULT;
+	/* What shared mappings wrote must be there to read. */
+	if (f->f_inode->has_dirty)
+		pagecache_writeback(f->f_inode, 0, 0);
 	got = host_preadv(host_fd_of(f), iov, n, *pos);
 	if (got > 0) {
 		*pos += got;
@@ -459,6 +519,8 @@ static ssize_t hostfs_write(struct file *f, struct iov_iter *it, u64 *pos)
 
 	if (!it->count)
 		return 0;
+	if (f->f_inode->has_dirty)
+		pagecache_writeback(f->f_inode, 0, 0);
 	if (f->f_flags & O_APPEND) {
 		hostfs_getattr(f->f_inode);
 		*pos = f->f_inode->size;
@@ -514,6 +576,8 @@ static s64 hostfs_llseek(struct file *f, s64 off, int whence)
 
 static int hostfs_fsync(struct file *f, bool datasync)
 {
+	if (f->f_inode->has_dirty)
+		pagecache_writeback(f->f_inode, 0, 0);
 	return host_fsync(host_fd_of(f), datasync);
 }
 
@@ -524,6 +588,19 @@ static int hostfs_truncate(struct file *f, u64 size)
 	return hostfs_setattr(f->f_inode, &a);
 }
 
+static int hostfs_fallocate(struct file *f, int mode, u64 off, u64 len)
+{
+	struct inode *inode = f->f_inode;
+	int rc = host_fallocate(host_fd_of(f), mode, off, len);
+
+	if (rc < 0)
+		return rc;
+	/* Anything but allocation changes the data: drop the cached copy. */
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
+		pagemap_truncate(&inode->pages, 0);
+	return hostfs_getattr(inode);
+}
+
 static const struct file_ops hostfs_file_fops = {
 	.open = hostfs_open,
 	.read = hostfs_read,
@@ -531,6 +608,7 @@ static const struct file_ops hostfs_file_fops = {
 	.llseek = hostfs_llseek,
 	.fsync = hostfs_fsync,
 	.truncate = hostfs_truncate,
+	.fallocate = hostfs_fallocate,
 	.release = hostfs_release,
 };
 

@@ -594,6 +594,7 @@ static const struct inode_ops ovl_iops = {
 	.getattr = ovl_getattr,
 	.setattr = ovl_setattr,
 	.evict = ovl_evict,
+	.real = real_inode,
 };
 
 /* ---- files: opened on the real inode ---- */

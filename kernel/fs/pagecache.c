@@ -230,3 +230,89 @@ int pagecache_load(struct inode *inode, const void *data, size_t len)
 	inode->blocks = pages * (PAGE_SIZE / 512);
 	return 0;
 }
+
+/* ---- shared mappings: dirty pages ---- */
+
+bool pagecache_tracks_dirty(struct inode *inode)
+{
+	return inode->iop && inode->iop->writepages;
+}
+
+void pagecache_mark_dirty(struct inode *inode, u64 index)
+{
+	u64 w = index / 64;
+
+	if (!pagecache_tracks_dirty(inode))
+		return;
+	if (w >= inode->dirty_words) {
+		u64 n = MAX(w + 1, inode->dirty_words * 2);
+		u64 *bits = kmalloc_try(n * sizeof(*bits));
+
+		if (!bits)
+			return; /* written back at the next msync all the same */
+		memset(bits, 0, n * sizeof(*bits));
+		if (inode->dirty_words)
+			memcpy(bits, inode->dirty, inode->dirty_words * sizeof(*bits));
+		kfree(inode->dirty);
+		inode->dirty = bits;
+		inode->dirty_words = n;
+	}
+	inode->dirty[w] |= 1ULL << (index % 64);
+	inode->has_dirty = true;
+}
+
+bool pagecache_is_dirty(struct inode *inode, u64 index)
+{
+	u64 w = index / 64;
+
+	return w < inode->dirty_words && (inode->dirty[w] >> (index % 64) & 1);
+}
+
+int pagecache_writeback(struct inode *inode, u64 index, u64 n)
+{
+	u64 end = size_pages(inode), i;
+	phys_t frames[FILL_MAX];
+	int rc = 0;
+
+	if (!inode->has_dirty || !pagecache_tracks_dirty(inode))
+		return 0;
+	if (n && index + n < end)
+		end = index + n;
+	end = MIN(end, inode->dirty_words * 64);
+	for (i = index; i < end;) {
+		u64 run = 0;
+
+		while (i < end && !pagecache_is_dirty(inode, i))
+			i++;
+		while (i + run < end && run < FILL_MAX &&
+		       pagecache_is_dirty(inode, i + run) &&
+		       (frames[run] = pagemap_get(&inode->pages, i + run)))
+			run++;
+		if (!run) {
+			i++; /* dirty but no longer cached (truncated) */
+			continue;
+		}
+		if (inode->iop->writepages(inode, i, run, frames) < 0 && !rc)
+			rc = -EIO;
+		i += run;
+	}
+	/* With no mapping left, nothing can write the pages any more. */
+	if (!inode->mmap_shared && !n) {
+		kfree(inode->dirty);
+		inode->dirty = NULL;
+		inode->dirty_words = 0;
+		inode->has_dirty = false;
+	}
+	return rc;
+}
+
+void pagecache_mmap_get(struct inode *inode)
+{
+	inode->mmap_shared++;
+}
+
+void pagecache_mmap_put(struct inode *inode)
+{
+	if (--inode->mmap_shared == 0 && inode->has_dirty)
+		pagecache_writeback(inode, 0, 0);
+}

@@ -67,6 +67,8 @@ static struct pipe *pipe_of(struct file *f)
 	return f->priv;
 }
 
+static const struct file_ops pipe_fops;
+
 /* Copy up to n bytes out of the ring into it. */
 static size_t ring_out(struct pipe *p, struct iov_iter *it, size_t n)
 {
@@ -124,9 +126,27 @@ static size_t iter_to_iter(struct iov_iter *dst, struct iov_iter *src, size_t n)
 	return done;
 }
 
+/*
+ * Writers are woken only when a read makes room where there was too
+ * little to write (POLLOUT off), as Linux wakes them only when the pipe
+ * was full: an edge-triggered epoll on the write end must not see a
+ * write event for every read.
+ */
+static void wake_writers(struct pipe *p, bool was_full)
+{
+	if (was_full)
+		wake_up_key(&p->wwait, POLLOUT | POLLWRNORM);
+}
+
+static bool pipe_full(struct pipe *p)
+{
+	return p->size - p->len < PIPE_BUF;
+}
+
 static ssize_t pipe_read(struct file *f, struct iov_iter *it, u64 *pos)
 {
 	struct pipe *p = pipe_of(f);
+	bool was_full;
 	size_t n;
 
 	(void)pos;
@@ -142,16 +162,17 @@ static ssize_t pipe_read(struct file *f, struct iov_iter *it, u64 *pos)
 		rc = sleep_on(&p->rwait, true, 0);
 		list_del(&r.link);
 		if (r.got) {
-			wake_up(&p->wwait);
+			wake_writers(p, pipe_full(p));
 			return r.got;
 		}
 		if (rc == -EINTR)
 			return -ERESTARTSYS;
 	}
+	was_full = pipe_full(p);
 	n = ring_out(p, it, MIN(it->count, p->len));
 	if (!n)
 		return -EFAULT;
-	wake_up(&p->wwait);
+	wake_writers(p, was_full);
 	return n;
 }
 
@@ -286,6 +307,94 @@ long pipe_fcntl_size(struct file *f, int cmd, u64 arg)
 	p->size = size;
 	p->head = 0;
 	return size;
+}
+
+/* ---- moving data without read() and write(): splice.c ---- */
+
+bool file_is_pipe(struct file *f)
+{
+	return f->fop == &pipe_fops;
+}
+
+bool same_pipe(struct file *a, struct file *b)
+{
+	return pipe_of(a) == pipe_of(b);
+}
+
+int pipe_wait_data(struct file *f, bool nonblock)
+{
+	struct pipe *p = pipe_of(f);
+
+	while (!p->len) {
+		if (!p->writers)
+			return 0;
+		if (nonblock)
+			return -EAGAIN;
+		if (sleep_on(&p->rwait, true, 0) == -EINTR)
+			return -ERESTARTSYS;
+	}
+	return (int)MIN(p->len, (u32)INT32_MAX);
+}
+
+int pipe_wait_room(struct file *f, bool nonblock)
+{
+	struct pipe *p = pipe_of(f);
+
+	for (;;) {
+		if (!p->readers) {
+			send_signal_thread(current, SIGPIPE,
+					   &(struct linux_siginfo){
+						   .si_signo = SIGPIPE,
+						   .si_code = SI_USER });
+			return -EPIPE;
+		}
+		if (p->len < p->size)
+			return (int)(p->size - p->len);
+		if (nonblock)
+			return -EAGAIN;
+		if (sleep_on(&p->wwait, true, 0) == -EINTR)
+			return -ERESTARTSYS;
+	}
+}
+
+size_t pipe_take(struct file *f, struct iov_iter *it, size_t n, bool peek)
+{
+	struct pipe *p = pipe_of(f);
+	u32 head = p->head, len = p->len;
+	size_t got = ring_out(p, it, MIN(n, p->len));
+
+	if (peek) {
+		p->head = head;
+		p->len = len;
+	} else if (got) {
+		wake_up(&p->wwait);
+	}
+	return got;
+}
+
+size_t pipe_unget(struct file *f, const void *buf, size_t n)
+{
+	struct pipe *p = pipe_of(f);
+	const char *src = buf;
+
+	if (n > p->size - p->len)
+		return 0;
+	p->head = (p->head + p->size - (u32)n) % p->size;
+	for (size_t i = 0; i < n; i++)
+		p->buf[(p->head + i) % p->size] = src[i];
+	p->len += (u32)n;
+	wake_up(&p->rwait);
+	return n;
+}
+
+size_t pipe_put(struct file *f, struct iov_iter *it, size_t n)
+{
+	struct pipe *p = pipe_of(f);
+	size_t put = ring_in(p, it, MIN(n, p->size - p->len));
+
+	if (put)
+		wake_up(&p->rwait);
+	return put;
 }
 
 /* ---- FIFOs ---- */

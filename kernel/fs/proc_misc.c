@@ -17,7 +17,8 @@
 /* kernel/sys_proc.c: what uname(2) reports. */
 extern char utsname_nodename[65];
 extern const char *utsname_release;
-static char domainname[65] = "(none)";
+extern char utsname_domainname[65];
+#define domainname utsname_domainname
 
 /* ---- /proc/self, /proc/thread-self ---- */
 

@@ -165,7 +165,7 @@ static int show_stat(struct pfs_ctx *c, struct pbuf *b)
 	mm_stats(mm, &ms);
 	sig_masks(c, &ign, &cgt);
 	pb_printf(b, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 ",
-		  whole ? p->pid : t->tid, p->comm, state[0],
+		  whole ? p->pid : t->tid, task_comm(t), state[0],
 		  p->parent ? p->parent->pid : 0, p->pgid, p->sid, PF_RANDOMIZE);
 	pb_printf(b, "%llu %llu %llu %llu 20 0 %d 0 %llu %llu %llu %llu ",
 		  (unsigned long long)ticks(user_ns(c)),
@@ -323,10 +323,8 @@ static void status_signals(const struct pfs_ctx *c, struct pbuf *b)
 
 static int show_status(struct pfs_ctx *c, struct pbuf *b)
 {
-	struct process *p = c->proc;
-
 	pb_puts(b, "Name:\t");
-	for (const char *s = p->comm; *s; s++) {
+	for (const char *s = task_comm(c->task); *s; s++) {
 		if (*s == '\n')
 			pb_puts(b, "\\n");
 		else if (*s == '\\')
@@ -462,7 +460,7 @@ static int show_maps(struct pfs_ctx *c, struct pbuf *b)
 
 static int show_comm(struct pfs_ctx *c, struct pbuf *b)
 {
-	pb_printf(b, "%s\n", c->proc->comm);
+	pb_printf(b, "%s\n", task_comm(c->task));
 	return 0;
 }
 
@@ -476,7 +474,7 @@ static int store_comm(struct pfs_ctx *c, const char *buf, size_t len,
 	if (c->reader->proc != c->proc)
 		return -EINVAL;
 	memcpy(name, buf, MIN(len, sizeof(name) - 1));
-	memcpy(c->proc->comm, name, sizeof(name));
+	memcpy(task_comm(c->task), name, sizeof(name));
 	return 0;
 }
 

@@ -723,7 +723,10 @@ void pfs_file_name(struct file *f, const struct path *root, struct pbuf *b)
 	else if (!strcmp(type, "devpts"))
 		pb_puts(b, "/dev/console");
 	else if (!strcmp(type, "tmpfs") && S_ISREG(inode->mode))
-		pb_puts(b, "/dev/zero (deleted)");
+		/* shared anonymous memory ("dev/zero") or a memfd ("memfd:x") */
+		pb_printf(b, "/%s (deleted)", f->path.dentry->name);
+	else if (!strncmp(f->path.dentry->name, "anon_inode:", 11))
+		pb_puts(b, f->path.dentry->name); /* inotify */
 	else
 		pb_printf(b, "anon_inode:[%s]", type);
 }

@@ -53,6 +53,7 @@ void inode_put(struct inode *inode)
 		return;
 	if (inode->iop && inode->iop->evict)
 		inode->iop->evict(inode);
+	inode_features_evict(inode);
 	pagemap_free(&inode->pages);
 	kfree(inode);
 }

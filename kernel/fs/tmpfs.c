@@ -10,8 +10,12 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/task.h"
+#include "kernel/uaccess.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/abi/time.h"
+#include "kernel/abi/files.h"
+#include "kernel/fs/memfd.h"
+#include "kernel/fs/xattr.h"
 
 #define TMPFS_MAGIC 0x01021994
 
@@ -81,6 +85,7 @@ static struct inode *tmpfs_new_inode(struct super_block *sb, mode_t mode,
 	inode->mtime = inode->ctime = inode->atime;
 	if (S_ISREG(mode)) {
 		inode->fop = &tmpfs_file_fops;
+		inode->seals = F_SEAL_SEAL; /* memfd.c: none may be added */
 	} else if (S_ISDIR(mode)) {
 		struct tmpfs_dir *d = kzalloc(sizeof(*d));
 
@@ -294,6 +299,12 @@ static ssize_t tmpfs_readlink(struct inode *inode, char *buf, size_t size)
 
 static int tmpfs_setattr(struct inode *inode, const struct iattr *a)
 {
+	if ((a->valid & ATTR_SIZE) && S_ISREG(inode->mode)) {
+		int rc = seals_check_size(inode, a->size);
+
+		if (rc < 0)
+			return rc;
+	}
 	if (a->valid & ATTR_MODE)
 		inode->mode = (inode->mode & S_IFMT) | (a->mode & 07777);
 	if (a->valid & ATTR_UID)
@@ -326,6 +337,110 @@ static void tmpfs_evict(struct inode *inode)
 	}
 }
 
+/* ---- extended attributes: user, trusted, security; no ACLs ---- */
+
+static bool is_acl_name(const char *name)
+{
+	return !strcmp(name, "system.posix_acl_access") ||
+	       !strcmp(name, "system.posix_acl_default");
+}
+
+static int tmpfs_setxattr(struct inode *inode, const char *name,
+			  const void *value, size_t size, int flags)
+{
+	if (!strncmp(name, "system.", 7))
+		return -EOPNOTSUPP;
+	return simple_xattr_set(inode, name, value, size, flags);
+}
+
+static ssize_t tmpfs_getxattr(struct inode *inode, const char *name, void *buf,
+			      size_t size)
+{
+	if (!strncmp(name, "system.", 7))
+		return is_acl_name(name) ? -ENODATA : -EOPNOTSUPP;
+	return simple_xattr_get(inode, name, buf, size);
+}
+
+static int tmpfs_removexattr(struct inode *inode, const char *name)
+{
+	if (!strncmp(name, "system.", 7))
+		return -EOPNOTSUPP;
+	return simple_xattr_remove(inode, name);
+}
+
+/* ---- fallocate: allocation and hole punching only, as shmem ---- */
+
+/* Zero [from, to) of the file's pages; whole pages no one maps go. */
+static void punch_hole(struct inode *inode, u64 from, u64 to)
+{
+	while (from < to) {
+		u64 index = from >> PAGE_SHIFT, off = from & ~PAGE_MASK;
+		u64 n = MIN(PAGE_SIZE - off, to - from);
+		phys_t p = pagemap_get(&inode->pages, index);
+
+		if (p && n == PAGE_SIZE && frame_refs(p) == 1)
+			pagemap_set(&inode->pages, index, 0);
+		else if (p)
+			memset((char *)phys_to_kva(p) + off, 0, n);
+		from += n;
+	}
+}
+
+/* Give [from, to) frames; on failure drop the ones added (ENOSPC). */
+static int allocate_range(struct inode *inode, u64 from, u64 to)
+{
+	u64 first = from >> PAGE_SHIFT, last = (to + PAGE_SIZE - 1) >> PAGE_SHIFT;
+
+	for (u64 i = first; i < last; i++) {
+		phys_t p;
+
+		if (pagemap_get(&inode->pages, i))
+			continue;
+		p = frame_alloc(FRAME_ZERO);
+		if (PHYS_ERR(p) || pagemap_set(&inode->pages, i, p) < 0) {
+			if (!PHYS_ERR(p))
+				frame_put(p);
+			/* Undo: the frames this call added are still zero. */
+			for (u64 j = first; j < i; j++) {
+				phys_t q = pagemap_get(&inode->pages, j);
+
+				if (q && frame_refs(q) == 1 &&
+				    (j << PAGE_SHIFT) >= inode->size)
+					pagemap_set(&inode->pages, j, 0);
+			}
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
+static int tmpfs_fallocate(struct file *f, int mode, u64 off, u64 len)
+{
+	struct inode *inode = f->f_inode;
+	int rc;
+
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		if (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+			return -EPERM;
+		/* Only pages the page map has room for can hold data. */
+		punch_hole(inode, off, MIN(off + len, (inode->pages.nchunks * 512)
+						       << PAGE_SHIFT));
+	} else {
+		if ((inode->seals & F_SEAL_GROW) && off + len > inode->size)
+			return -EPERM;
+		rc = allocate_range(inode, off, off + len);
+		if (rc < 0)
+			return rc;
+		if (!(mode & FALLOC_FL_KEEP_SIZE) && off + len > inode->size)
+			inode->size = off + len;
+	}
+	inode->blocks = inode->pages.npages * (PAGE_SIZE / 512);
+	touch(inode);
+	return 0;
+}
+
 static const struct inode_ops tmpfs_iops = {
 	.lookup = tmpfs_lookup,
 	.mknod = tmpfs_mknod,
@@ -339,18 +454,41 @@ static const struct inode_ops tmpfs_iops = {
 	.readlink = tmpfs_readlink,
 	.setattr = tmpfs_setattr,
 	.evict = tmpfs_evict,
+	.setxattr = tmpfs_setxattr,
+	.getxattr = tmpfs_getxattr,
+	.listxattr = simple_xattr_list,
+	.removexattr = tmpfs_removexattr,
 };
 
 static int tmpfs_truncate(struct file *f, u64 size)
 {
-	return pagecache_truncate(f->f_inode, size);
+	int rc = seals_check_size(f->f_inode, size);
+
+	return rc < 0 ? rc : pagecache_truncate(f->f_inode, size);
+}
+
+static ssize_t tmpfs_write(struct file *f, struct iov_iter *it, u64 *pos)
+{
+	struct inode *inode = f->f_inode;
+	u64 count = it->count;
+	int rc;
+
+	if (count) {
+		rc = seals_check_write(inode, (f->f_flags & O_APPEND)
+						      ? inode->size : *pos, &count);
+		if (rc < 0)
+			return rc;
+		it->count = count;
+	}
+	return pagecache_write(f, it, pos);
 }
 
 static const struct file_ops tmpfs_file_fops = {
 	.read = pagecache_read,
-	.write = pagecache_write,
+	.write = tmpfs_write,
 	.llseek = generic_llseek,
 	.truncate = tmpfs_truncate,
+	.fallocate = tmpfs_fallocate,
 };
 
 static unsigned dtype(mode_t mode)
@@ -428,6 +566,12 @@ struct super_block *tmpfs_create(void)
  */
 struct file *shmem_file(u64 size, unsigned flags)
 {
+	/* Linux's name for it: /proc shows "/dev/zero (deleted)". */
+	return shmem_file_named("dev/zero", size, flags);
+}
+
+struct file *shmem_file_named(const char *name, u64 size, unsigned flags)
+{
 	static struct super_block *sb;
 	struct inode *inode;
 	struct file *f;
@@ -437,9 +581,14 @@ struct file *shmem_file(u64 size, unsigned flags)
 	inode = tmpfs_new_inode(sb, S_IFREG | 0777, 0);
 	inode->nlink = 0;
 	inode->size = size;
-	f = file_anon(inode, flags);
+	f = file_anon_named(inode, name, flags);
 	inode_put(inode);
 	f->fop = &tmpfs_file_fops;
 	f->f_mode |= FMODE_LSEEK | FMODE_PREAD;
 	return f;
+}
+
+bool is_tmpfs_file(struct file *f)
+{
+	return S_ISREG(f->f_inode->mode) && f->f_inode->fop == &tmpfs_file_fops;
 }

@@ -117,11 +117,37 @@ struct inode_ops {
 	int (*setattr)(struct inode *inode, const struct iattr *attr);
 	/* Read pages [index, index+n) into frames (page cache fill). */
 	int (*readpages)(struct inode *inode, u64 index, u64 n, phys_t *frames);
+	/*
+	 * Write cached pages [index, index+n) back to the backing store
+	 * (what shared mappings wrote), the last one only up to the file's
+	 * size.  File systems whose page cache is the data (tmpfs) have none.
+	 */
+	int (*writepages)(struct inode *inode, u64 index, u64 n,
+			  const phys_t *frames);
 	/* Is the cached dentry for name still right?  (host-backed fs) */
 	bool (*revalidate)(struct inode *dir, const char *name,
 			   struct inode *inode);
 	/* Called when the last reference goes. */
 	void (*evict)(struct inode *inode);
+	/*
+	 * Extended attributes (xattr.c has the generic checks and an
+	 * in-memory store, simple_xattr_*, for file systems to use).
+	 * name is whole ("user.foo").  get/list: size 0 asks for the
+	 * length; -ERANGE if size is too small.  Missing: -EOPNOTSUPP.
+	 */
+	int (*setxattr)(struct inode *inode, const char *name,
+			const void *value, size_t size, int flags);
+	ssize_t (*getxattr)(struct inode *inode, const char *name, void *buf,
+			    size_t size);
+	/* Names NUL-separated; trusted: list trusted.* names too. */
+	ssize_t (*listxattr)(struct inode *inode, char *buf, size_t size,
+			     bool trusted);
+	int (*removexattr)(struct inode *inode, const char *name);
+	/*
+	 * The inode this one only stands in for (overlayfs: the layer's),
+	 * whose identity a bound socket is found by.  NULL: itself.
+	 */
+	struct inode *(*real)(struct inode *inode);
 };
 
 struct file_ops {
@@ -136,6 +162,8 @@ struct file_ops {
 	int (*poll)(struct file *f, struct poll_table *pt);
 	int (*fsync)(struct file *f, bool datasync);
 	int (*truncate)(struct file *f, u64 size);
+	/* fallocate(2) after the generic checks (falloc.c); missing: EOPNOTSUPP */
+	int (*fallocate)(struct file *f, int mode, u64 off, u64 len);
 	/* The last reference to the description went away. */
 	void (*release)(struct file *f);
 	/*
@@ -145,6 +173,8 @@ struct file_ops {
 	struct file *(*real)(struct file *f);
 	/* A mapping of the file is anonymous memory (/dev/zero). */
 	bool mmap_anon;
+	/* Reads of 0 bytes reach ->read too (inotify: EINVAL, not 0). */
+	bool read_zero;
 };
 
 struct super_ops {
@@ -184,10 +214,27 @@ struct inode {
 	const struct file_ops *fop;
 	int refcount;
 	struct pagemap pages;    /* page cache (tmpfs: the data itself) */
+	/*
+	 * Pages written through shared mappings and not yet written back
+	 * (iop->writepages): a bitmap by page index.  mmap_shared counts
+	 * the shared mappings of the inode; while there are some, written
+	 * pages stay marked (nothing write-protects them again).
+	 */
+	u64 *dirty;
+	u64 dirty_words;
+	bool has_dirty;
+	int mmap_shared;
 	struct waitq wait;       /* for devices */
 	struct pipe *pipe;       /* a FIFO's pipe while it is open */
 	void *priv;              /* the file system's own */
 	struct list hash_link;   /* the file system's inode table */
+	/* File features, each NULL/0 until first used; freed at eviction
+	   by inode_features_evict() (fs/locks.c). */
+	int nfiles;              /* struct files on it (file.c) */
+	struct file_lock_ctx *flctx;    /* locks.c */
+	struct fsnotify_marks *fsnotify; /* inotify.c */
+	struct simple_xattrs *xattrs;    /* xattr.c (tmpfs) */
+	unsigned seals;          /* memfd.c: F_SEAL_* (tmpfs files) */
 };
 
 #define DCACHE_MOUNTED 0x1
@@ -246,6 +293,8 @@ struct file {
 	/* getdents: a snapshot of the directory, taken at position 0 */
 	void *dir_snap;
 	void (*dir_snap_free)(void *snap);
+	/* The epoll items watching this file (eventpoll.c); NULL: none. */
+	struct list *f_ep;
 };
 
 struct fs_struct {
@@ -315,6 +364,9 @@ struct super_block *devfs_create(void);
 struct super_block *procfs_create(void);
 struct super_block *sysfs_create(void);
 struct file *shmem_file(u64 size, unsigned flags);
+/* A named unlinked tmpfs file (memfd_create): its dentry is called name. */
+struct file *shmem_file_named(const char *name, u64 size, unsigned flags);
+bool is_tmpfs_file(struct file *f);
 struct super_block *overlayfs_create(struct super_block *lower,
 				     struct super_block *upper);
 void hostfs_set_shared(struct super_block *sb, bool shared);
@@ -381,6 +433,15 @@ bool path_readonly(const struct path *p);
 /* ---- open files (file.c) ---- */
 
 struct file *file_alloc(const struct path *path, unsigned flags);
+/* Shared mappings: dirty pages and their write-back (pagecache.c). */
+bool pagecache_tracks_dirty(struct inode *inode);
+void pagecache_mark_dirty(struct inode *inode, u64 index);
+bool pagecache_is_dirty(struct inode *inode, u64 index);
+/* Write back the dirty pages in [index, index+n) (n = 0: all).  0 or -errno. */
+int pagecache_writeback(struct inode *inode, u64 index, u64 n);
+void pagecache_mmap_get(struct inode *inode);
+void pagecache_mmap_put(struct inode *inode);
+
 /* The file that holds f's pages (f itself, or what an overlay wraps). */
 struct file *file_real(struct file *f);
 void file_get(struct file *f);
@@ -393,6 +454,11 @@ int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
 		     mode_t mode, unsigned resolve, struct file **out);
 /* Open a file on an inode that has no path (pipes, sockets, consoles). */
 struct file *file_anon(struct inode *inode, unsigned flags);
+/* file_anon() with a name for its dentry (memfd:NAME, anon_inode:...). */
+struct file *file_anon_named(struct inode *inode, const char *name,
+			     unsigned flags);
+/* Free what the file features keep on an inode (locks, marks, xattrs). */
+void inode_features_evict(struct inode *inode);
 int vfs_getattr(struct inode *inode, struct kstat *st);
 ssize_t vfs_read(struct file *f, struct iov_iter *it, u64 *pos);
 ssize_t vfs_write(struct file *f, struct iov_iter *it, u64 *pos);
@@ -411,10 +477,28 @@ int pagecache_load(struct inode *inode, const void *data, size_t len);
 /* Unpack a newc cpio archive at t's root; entries made, or -errno. */
 int initramfs_unpack(struct task *t, const void *archive, size_t len);
 
+/* eventpoll.c: drop f from every epoll set (its last reference went). */
+void eventpoll_release(struct file *f);
+
 extern const struct file_ops *fifo_fops;
 void pipe_init(void);
 /* F_GETPIPE_SZ / F_SETPIPE_SZ; -EBADF if f is not a pipe. */
 long pipe_fcntl_size(struct file *f, int cmd, u64 arg);
+/*
+ * For splice.c: pipes (and FIFOs) as byte queues.  The waits return the
+ * bytes queued (0: empty with no writer) or the room left (> 0), or
+ * -EAGAIN (nonblock), -ERESTARTSYS, -EPIPE (no reader; SIGPIPE sent).
+ * pipe_take copies up to n bytes out (peek: leaves them queued),
+ * pipe_put up to n in, as far as they fit; both return bytes moved.
+ */
+bool file_is_pipe(struct file *f);
+bool same_pipe(struct file *a, struct file *b);
+int pipe_wait_data(struct file *f, bool nonblock);
+int pipe_wait_room(struct file *f, bool nonblock);
+size_t pipe_take(struct file *f, struct iov_iter *it, size_t n, bool peek);
+size_t pipe_put(struct file *f, struct iov_iter *it, size_t n);
+/* Put n bytes taken out back in front, if they fit: n or 0. */
+size_t pipe_unget(struct file *f, const void *buf, size_t n);
 
 /* Character devices, by device number. */
 struct chrdev {

@@ -28,7 +28,7 @@ static pte_t vma_pte_bits(const struct vma *v)
 	return b;
 }
 
-static bool pte_present(struct mm *mm, uaddr_t va)
+bool pte_present(struct mm *mm, uaddr_t va)
 {
 	pte_t *pte = pt_walk(&mm->pt, va, false);
 
@@ -69,8 +69,19 @@ static int file_page(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 	if (PHYS_ERR(p))
 		return (int)(s64)p;
 	if (v->flags & VMA_SHARED) {
-		if (v->prot & PROT_WRITE)
+		struct inode *inode = v->file->f_inode;
+
+		/*
+		 * A file that needs write-back gets its pages writable on
+		 * the first write only, which marks them dirty.
+		 */
+		if ((v->prot & PROT_WRITE) &&
+		    (write || !pagecache_tracks_dirty(inode) ||
+		     pagecache_is_dirty(inode, index))) {
 			bits |= PTE_WRITE;
+			if (write)
+				pagecache_mark_dirty(inode, index);
+		}
 		pte_install(mm, va, p, bits);
 		return 0;
 	}
@@ -126,6 +137,9 @@ static int write_protect_fault(struct mm *mm, struct vma *v, uaddr_t va,
 
 	if ((v->flags & VMA_SHARED) ||
 	    ((*pte & PTE_ANON) && frame_refs(p) == 1)) {
+		if ((v->flags & VMA_SHARED) && v->file)
+			pagecache_mark_dirty(v->file->f_inode,
+					     v->pgoff + ((va - v->start) >> PAGE_SHIFT));
 		*pte |= PTE_WRITE;
 		mm_sync_range(mm, va, PAGE_SIZE);
 		return 0;
@@ -174,8 +188,8 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 		return -EACCES;
 	pte = pt_walk(&mm->pt, va, false);
 	have = pte && (*pte & PTE_PRESENT);
-	known_access = access != 0;
-	if (!access) {
+	known_access = (access & (FAULT_READ | FAULT_WRITE | FAULT_EXEC)) != 0;
+	if (!known_access) {
 		/* The engine cannot tell: a protection fault on a page we
 		   hold read-only was a write. */
 		access = present && have && !(*pte & PTE_WRITE) ? FAULT_WRITE
@@ -194,7 +208,7 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 	 * writable, yet it faulted: it was an exec.
 	 */
 	if (!known_access && present && (*pte & PTE_WRITE) &&
-	    !(v->prot & PROT_EXEC))
+	    !(v->prot & PROT_EXEC) && !(access & FAULT_NOT_FETCH))
 		return -EACCES;
 	/* Allowed and present: the engine's copy is behind; refresh it. */
 	mm_sync_range(mm, va, PAGE_SIZE);

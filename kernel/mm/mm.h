@@ -94,6 +94,7 @@ static inline phys_t pte_phys(pte_t pte)
 #define VMA_HEAP 0x8
 #define VMA_DONTFORK 0x10
 #define VMA_WIPEONFORK 0x20   /* the child gets zeroes (MADV_WIPEONFORK) */
+#define VMA_NOMAYWRITE 0x40 /* a write-sealed file: mprotect may not add write */
 
 struct vma {
 	uaddr_t start, end;
@@ -139,6 +140,10 @@ int vma_map(struct mm *mm, uaddr_t start, u64 len, int prot, int flags,
 	    struct file *file, u64 pgoff);
 /* Unmap [start, start+len): VMAs split, frames released.  0 or -errno. */
 int vma_unmap(struct mm *mm, uaddr_t start, u64 len);
+/* mremap: grow in place, or move the pages elsewhere. */
+void vma_extend(struct mm *mm, uaddr_t old_end, uaddr_t new_end);
+int vma_move(struct mm *mm, uaddr_t old, u64 len, uaddr_t new, u64 newlen,
+	     bool keep);
 /*
  * Set and clear VMA_* flags on exactly [start, end), splitting VMAs at
  * the edges and merging what became alike.  -ENOMEM on a hole.
@@ -154,6 +159,7 @@ void zap_range(struct mm *mm, uaddr_t start, uaddr_t end);
 
 /* The engine's view of a PTE. */
 int pte_prot(pte_t pte);
+bool pte_present(struct mm *mm, uaddr_t va);
 /* Install frame p at va with PTE bits; takes the caller's reference. */
 void pte_install(struct mm *mm, uaddr_t va, phys_t p, pte_t bits);
 /* Tell the engine about [va, va+len) after PTE changes. */

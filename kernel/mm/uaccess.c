@@ -25,6 +25,51 @@ void *user_ptr(struct mm *mm, uaddr_t addr, bool write)
 	return (char *)phys_to_kva(pte_phys(*pte)) + (addr & ~PAGE_MASK);
 }
 
+/*
+ * Atomic operations on a guest u32, for futexes: on the frame itself,
+ * through umk's own mapping of physical memory, so that guest threads
+ * running on other CPUs see them as atomic.  0 or -EFAULT.
+ */
+int user_cmpxchg_u32(uaddr_t ua, u32 old, u32 new, u32 *cur)
+{
+	u32 *p;
+
+	if (ua & 3)
+		return -EINVAL;
+	p = user_ptr(current->mm, ua, true);
+	if (!p)
+		return -EFAULT;
+	__atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	*cur = old; /* the value found: equal to old when it swapped */
+	return 0;
+}
+
+int user_atomic_op_u32(uaddr_t ua, int op, u32 arg, u32 *old)
+{
+	u32 *p, v, n;
+
+	if (ua & 3)
+		return -EINVAL;
+	p = user_ptr(current->mm, ua, true);
+	if (!p)
+		return -EFAULT;
+	v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+	do {
+		switch (op) {
+		case 0: n = arg; break;      /* set */
+		case 1: n = v + arg; break;  /* add */
+		case 2: n = v | arg; break;  /* or */
+		case 3: n = v & ~arg; break; /* andn */
+		case 4: n = v ^ arg; break;  /* xor */
+		default: return -ENOSYS;
+		}
+	} while (!__atomic_compare_exchange_n(p, &v, n, false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST));
+	*old = v;
+	return 0;
+}
+
 /* Could the guest write [ua, ua + n) now?  Faults the pages in. */
 bool user_writable(uaddr_t ua, size_t n)
 {
@@ -95,6 +140,11 @@ int copy_from_user(void *dst, uaddr_t src, size_t n)
 int copy_to_user(uaddr_t dst, const void *src, size_t n)
 {
 	return copy_user(current->mm, (void *)src, dst, n, true);
+}
+
+int copy_from_mm(struct mm *mm, void *dst, uaddr_t src, size_t n)
+{
+	return copy_user(mm, dst, src, n, false);
 }
 
 int copy_to_mm(struct mm *mm, uaddr_t dst, const void *src, size_t n)

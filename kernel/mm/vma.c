@@ -115,11 +115,30 @@ void mm_get(struct mm *mm)
 	mm->refcount++;
 }
 
+/* A shared file mapping counts on its inode (write-back, see pagecache.c). */
+static void vma_file_get(struct vma *v)
+{
+	if (!v->file)
+		return;
+	file_get(v->file);
+	if (v->flags & VMA_SHARED)
+		pagecache_mmap_get(v->file->f_inode);
+}
+
 static void vma_free(struct vma *v)
 {
 	list_del(&v->link);
-	if (v->file)
+	if (v->file) {
+		if (v->flags & VMA_SHARED) {
+			struct inode *inode = v->file->f_inode;
+
+			/* munmap and exit write back what the mapping wrote */
+			pagecache_writeback(inode, v->pgoff,
+					    (v->end - v->start) >> PAGE_SHIFT);
+			pagecache_mmap_put(inode);
+		}
 		file_put(v->file);
+	}
 	kfree(v);
 }
 
@@ -221,10 +240,9 @@ static struct vma *vma_split(struct vma *v, uaddr_t at)
 
 	*n = *v;
 	n->start = at;
-	if (n->file) {
+	if (n->file)
 		n->pgoff += (at - v->start) >> PAGE_SHIFT;
-		file_get(n->file);
-	}
+	vma_file_get(n);
 	v->end = at;
 	list_add_after(&v->link, &n->link);
 	return n;
@@ -330,8 +348,7 @@ int vma_map(struct mm *mm, uaddr_t start, u64 len, int prot, int flags,
 	n->flags = flags;
 	n->file = file;
 	n->pgoff = pgoff;
-	if (file)
-		file_get(file);
+	vma_file_get(n);
 	vma_insert(mm, n);
 	return 0;
 }
@@ -349,6 +366,18 @@ static pte_t prot_bits(int prot)
 	return b;
 }
 
+/* May a present page of shared mapping v at va be writable at once? */
+static bool shared_writable_now(struct vma *v, uaddr_t va)
+{
+	struct inode *inode;
+
+	if (!v->file)
+		return true;
+	inode = v->file->f_inode;
+	return !pagecache_tracks_dirty(inode) ||
+	       pagecache_is_dirty(inode, v->pgoff + ((va - v->start) >> PAGE_SHIFT));
+}
+
 struct protect_arg {
 	struct mm *mm;
 	struct vma *vma;
@@ -360,10 +389,14 @@ static void protect_one(pte_t *pte, uaddr_t va, void *arg)
 	struct vma *v = a->vma;
 	pte_t bits = prot_bits(v->prot);
 
-	/* Writable now only if no one else can see the frame. */
+	/*
+	 * Writable now only if no one else can see the frame, or if it is
+	 * shared memory whose writes need no tracking (or are tracked).
+	 */
 	if ((v->prot & PROT_WRITE) &&
-	    ((v->flags & VMA_SHARED) ||
-	     ((*pte & PTE_ANON) && frame_refs(pte_phys(*pte)) == 1)))
+	    ((v->flags & VMA_SHARED) ? shared_writable_now(v, va)
+				     : ((*pte & PTE_ANON) &&
+					frame_refs(pte_phys(*pte)) == 1)))
 		bits |= PTE_WRITE;
 	*pte = (*pte & (PTE_ADDR | PTE_PRESENT | PTE_ANON)) | bits;
 	engine_map(a->mm, va, *pte);
@@ -398,7 +431,8 @@ int vma_protect(struct mm *mm, uaddr_t start, u64 len, int prot)
 		if (!v || v->start > at)
 			return -ENOMEM;
 		if ((prot & PROT_WRITE) && (v->flags & VMA_SHARED) && v->file &&
-		    !(v->file->f_mode & FMODE_WRITE))
+		    (!(v->file->f_mode & FMODE_WRITE) ||
+		     (v->flags & VMA_NOMAYWRITE)))
 			return -EACCES;
 		at = v->end;
 	}
@@ -433,6 +467,66 @@ int vma_set_flags(struct mm *mm, uaddr_t start, uaddr_t end, int set,
 		v->flags = (v->flags | set) & ~clear;
 	}
 	merge_range(mm, start, end);
+	return 0;
+}
+
+/* ---- mremap ---- */
+
+/*
+ * Grow the vma that ends at old_end in place to new_end.  The caller
+ * checked that [old_end, new_end) is free.
+ */
+void vma_extend(struct mm *mm, uaddr_t old_end, uaddr_t new_end)
+{
+	struct vma *v = vma_at(mm, old_end - 1);
+
+	v->end = new_end;
+	merge_range(mm, v->start, new_end);
+}
+
+struct move_arg {
+	struct mm *mm;
+	uaddr_t from, to;
+};
+
+static void move_one(pte_t *pte, uaddr_t va, void *arg)
+{
+	struct move_arg *a = arg;
+	uaddr_t nva = va - a->from + a->to;
+	pte_t *n = pt_walk(&a->mm->pt, nva, true);
+
+	*n = *pte;
+	*pte = 0;
+	engine_map(a->mm, nva, *n);
+}
+
+/*
+ * Move [old, old+len), all of one vma, to new, as a mapping newlen
+ * long: the page-table entries move, no page is copied.  With keep
+ * (MREMAP_DONTUNMAP) the old range stays mapped, empty.  The caller
+ * made sure [new, new+newlen) is free and does not overlap.
+ */
+int vma_move(struct mm *mm, uaddr_t old, u64 len, uaddr_t new, u64 newlen,
+	     bool keep)
+{
+	struct vma *v = split_at_start(mm, old), *n;
+	struct move_arg a = { mm, old, new };
+
+	if (!v || v->start != old || v->end < old + len)
+		return -EFAULT;
+	if (v->end > old + len)
+		vma_split(v, old + len);
+	n = kmalloc(sizeof(*n));
+	*n = *v;
+	n->start = new;
+	n->end = new + newlen;
+	vma_file_get(n);
+	pt_for_each(&mm->pt, old, old + len, move_one, &a);
+	engine_unmap(mm, old, len);
+	if (!keep)
+		vma_free(v);
+	mm->cache = NULL;
+	vma_insert(mm, n);
 	return 0;
 }
 
@@ -487,8 +581,7 @@ struct mm *mm_fork(struct mm *old)
 			continue;
 		n = kmalloc(sizeof(*n));
 		*n = *v;
-		if (n->file)
-			file_get(n->file);
+		vma_file_get(n);
 		list_add_tail(&mm->vmas, &n->link);
 		if (v->flags & VMA_WIPEONFORK)
 			continue; /* the child faults in zeroes */

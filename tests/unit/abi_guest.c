@@ -9,6 +9,7 @@
 #include "kernel/abi/elf.h"
 #include "kernel/abi/errno.h"
 #include "kernel/abi/fcntl.h"
+#include "kernel/abi/files.h"
 #include "kernel/abi/misc.h"
 #include "kernel/abi/mman.h"
 #include "kernel/abi/sched.h"

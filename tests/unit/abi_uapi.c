@@ -9,6 +9,7 @@
 #include <linux/close_range.h>
 #include <linux/fcntl.h>
 #include <linux/limits.h>
+#include <linux/memfd.h>
 #include <linux/mman.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
