@@ -113,6 +113,8 @@ struct kvm_engine {
 	u64 emem_next;         /* bump allocator ... */
 	u64 *emem_free;        /* ... and the pages given back */
 	size_t nfree, cap_free;
+	u64 *pml4_free;        /* PML4s of destroyed spaces (pt_create) */
+	size_t npml4_free, cap_pml4_free;
 	u8 *phys;              /* the memory file, guest physical PHYS_GPA */
 	u64 phys_size;
 	u64 kpml4;             /* template PML4: slot 511 is the ring-0 half */

@@ -60,8 +60,10 @@ void emem_fini(struct kvm_engine *ke)
 	if (ke->emem)
 		munmap(ke->emem, EMEM_SIZE);
 	free(ke->emem_free);
+	free(ke->pml4_free);
 	ke->emem = NULL;
 	ke->emem_free = NULL;
+	ke->pml4_free = NULL;
 }
 
 void *emem_ptr(struct kvm_engine *ke, u64 gpa)
@@ -187,11 +189,23 @@ int kmap_page(struct kvm_engine *ke, u64 va, u64 gpa, bool writable,
 
 /* ---- address spaces ------------------------------------------------------ */
 
+/*
+ * PML4 pages are never handed back to engine memory: a vCPU's CR3 may
+ * still name the PML4 of a destroyed space until its next entry_slow
+ * loads another, and the ring-0 entry runs through it till then.  So a
+ * destroyed space's PML4 keeps slot 511, loses its user half, and
+ * waits on a list of its own for the next space.
+ */
 int pt_create(struct kvm_engine *ke, struct engine_as *as)
 {
 	u64 *pml4;
-	int rc = emem_alloc(ke, &as->pml4);
+	int rc;
 
+	if (ke->npml4_free) {
+		as->pml4 = ke->pml4_free[--ke->npml4_free];
+		return 0;
+	}
+	rc = emem_alloc(ke, &as->pml4);
 	if (rc < 0)
 		return rc;
 	pml4 = emem_ptr(ke, as->pml4);
@@ -199,22 +213,38 @@ int pt_create(struct kvm_engine *ke, struct engine_as *as)
 	return 0;
 }
 
-static void free_tables(struct kvm_engine *ke, u64 gpa, int level,
-			unsigned nslots)
+static void free_tables(struct kvm_engine *ke, u64 gpa, int level)
 {
 	u64 *t = emem_ptr(ke, gpa);
 
 	if (level > 0)
-		for (unsigned i = 0; i < nslots; i++)
+		for (unsigned i = 0; i < 512; i++)
 			if (t[i] & PTE_P)
-				free_tables(ke, t[i] & PTE_ADDR, level - 1, 512);
+				free_tables(ke, t[i] & PTE_ADDR, level - 1);
 	emem_free(ke, gpa);
 }
 
 void pt_destroy(struct engine_as *as)
 {
+	struct kvm_engine *ke = as->ke;
+	u64 *pml4 = emem_ptr(ke, as->pml4);
+
 	/* Only the user half: slot 511 is shared. */
-	free_tables(as->ke, as->pml4, 3, 256);
+	for (unsigned i = 0; i < 256; i++) {
+		if (pml4[i] & PTE_P)
+			free_tables(ke, pml4[i] & PTE_ADDR, 2);
+		__atomic_store_n(&pml4[i], 0, __ATOMIC_RELEASE);
+	}
+	if (ke->npml4_free == ke->cap_pml4_free) {
+		size_t cap = ke->cap_pml4_free ? ke->cap_pml4_free * 2 : 64;
+		u64 *n = realloc(ke->pml4_free, cap * sizeof(*n));
+
+		if (!n)
+			return; /* leaked, never reused: safe */
+		ke->pml4_free = n;
+		ke->cap_pml4_free = cap;
+	}
+	ke->pml4_free[ke->npml4_free++] = as->pml4;
 }
 
 static u64 leaf_bits(int prot)

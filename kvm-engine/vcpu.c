@@ -737,7 +737,7 @@ void vcpu_enter(struct vcpu *v, struct engine_ctx *ctx,
 	struct uregs *u = &v->entry;
 
 	*u = *regs;
-	u->eflags = sanitize_flags(u->eflags) | (getenv("UMK_KVM_STEP") && (u->rip >> 12) != 0x400 ? 0x100 : 0);
+	u->eflags = sanitize_flags(u->eflags);
 	u->ds = sanitize_sel(u->ds);
 	u->es = sanitize_sel(u->es);
 	u->fs = sanitize_sel(u->fs);
@@ -756,8 +756,6 @@ void vcpu_enter(struct vcpu *v, struct engine_ctx *ctx,
 	}
 	v->after_syscall = false;
 	v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	if (v->ke->trace)
-		fprintf(stderr, "DEBUG pml4 %#llx [511]=%#llx tmpl=%#llx [0]=%#llx\n", (unsigned long long)ctx->as->pml4, (unsigned long long)((u64*)emem_ptr(v->ke, ctx->as->pml4))[511], (unsigned long long)((u64*)emem_ptr(v->ke, v->ke->kpml4))[511], (unsigned long long)((u64*)emem_ptr(v->ke, ctx->as->pml4))[0]);
 	if (v->ke->trace)
 		fprintf(stderr, "kvm: vCPU %d enter %s rip %#llx rsp %#llx "
 			"fs %#llx\n", v->idx,
