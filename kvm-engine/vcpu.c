@@ -730,11 +730,29 @@ static void enter_iret(struct vcpu *v, const struct uregs *u)
 	k->rip = entry_va(kvm_entry_iret);
 }
 
+/*
+ * A vCPU kicked out of KVM_RUN in user mode is still in ring 3, where
+ * the return paths cannot run: make it ring 0 again (CS and SS, which
+ * set the CPL) through the synced segment registers.  Rare: kicks only.
+ */
+static void back_to_ring0(struct vcpu *v)
+{
+	struct kvm_sregs *s = &v->run->s.regs.sregs;
+
+	seg_set(&s->cs, SEL_KCODE, 11, 0, true);
+	seg_set(&s->ss, SEL_KDATA, 3, 0, false);
+	v->run->kvm_dirty_regs |= KVM_SYNC_X86_SREGS;
+	v->known = false; /* entry_slow: selectors and bases again */
+}
+
 void vcpu_enter(struct vcpu *v, struct engine_ctx *ctx,
 		const struct uregs *regs)
 {
 	struct kvm_regs *k = &v->run->s.regs.regs;
 	struct uregs *u = &v->entry;
+
+	if (in_ring3(v))
+		back_to_ring0(v);
 
 	*u = *regs;
 	u->eflags = sanitize_flags(u->eflags);
