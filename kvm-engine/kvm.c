@@ -369,9 +369,15 @@ static struct vcpu *new_helper(struct kvm_engine *ke)
 	return v;
 }
 
-/* An idle vCPU for ctx: the one with its FPU state, else the first. */
+/*
+ * An idle vCPU for ctx: vCPU 0 when it is free (the kernel thread runs
+ * it, so a stop costs no thread switch: worth moving the XSAVE state
+ * for), else the one with ctx's FPU state, else the first.
+ */
 static struct vcpu *pick_vcpu(struct kvm_engine *ke, struct engine_ctx *ctx)
 {
+	if (!ke->vcpus[0]->ctx)
+		return ke->vcpus[0];
 	if (ctx->fpu_vcpu && !ctx->fpu_vcpu->ctx)
 		return ctx->fpu_vcpu;
 	for (int i = 0; i < ke->nvcpus; i++)
