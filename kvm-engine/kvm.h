@@ -79,6 +79,7 @@ struct vcpu {
 	u64 fs_base, gs_base;
 	u64 ds, es, fs, gs;
 	bool after_syscall;         /* stopped at the syscall entry */
+	u64 entered_at;             /* the return path last set (diagnostics) */
 	bool broken;                /* needs a reset before it runs again */
 
 	/* The runner's (the helper, or the kernel thread for vCPU 0). */

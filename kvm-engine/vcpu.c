@@ -773,6 +773,7 @@ void vcpu_enter(struct vcpu *v, struct engine_ctx *ctx,
 		enter_iret(v, u);
 	}
 	v->after_syscall = false;
+	v->entered_at = k->rip;
 	v->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 	if (v->ke->trace)
 		fprintf(stderr, "kvm: vCPU %d enter %s rip %#llx rsp %#llx "
@@ -994,6 +995,21 @@ static void decode_exit(struct vcpu *v, struct uregs *u, struct trap *trap)
 		v->idx, exit_name(run->exit_reason), run->exit_reason,
 		run->exit_reason == KVM_EXIT_IO ? run->io.port : 0,
 		(unsigned long long)run->s.regs.regs.rip);
+	if (run->exit_reason == KVM_EXIT_SHUTDOWN) {
+		/* What the last exception pushed, and where we sent it. */
+		const u64 *f = (const u64 *)(v->ist + 4096 - 48);
+
+		kvm_msg(v->ke, "vCPU %d: IST frame err %#llx rip %#llx cs %#llx "
+			"rflags %#llx rsp %#llx ss %#llx; cr2 %#llx cr3 %#llx; "
+			"entered at %#llx (user rip %#llx)", v->idx,
+			(unsigned long long)f[0], (unsigned long long)f[1],
+			(unsigned long long)f[2], (unsigned long long)f[3],
+			(unsigned long long)f[4], (unsigned long long)f[5],
+			(unsigned long long)run->s.regs.sregs.cr2,
+			(unsigned long long)run->s.regs.sregs.cr3,
+			(unsigned long long)v->entered_at,
+			(unsigned long long)v->entry.rip);
+	}
 	gone(v, u, trap);
 }
 
