@@ -421,8 +421,12 @@ static int kvm_resume(struct engine_ctx *ctx, const struct uregs *regs)
 	v = pick_vcpu(ke, ctx);
 	if (!v)
 		return -EAGAIN;
-	if (v->broken && (rc = vcpu_reset(v)) < 0)
-		return rc;
+	if (v->broken) {
+		if (v->fpu_ctx)
+			fpu_drop(v->fpu_ctx); /* reset: the state is gone */
+		if ((rc = vcpu_reset(v)) < 0)
+			return rc;
+	}
 	rc = fpu_switch(v, ctx);
 	if (rc < 0)
 		return rc;

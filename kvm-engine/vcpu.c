@@ -417,8 +417,14 @@ int vcpu_reset(struct vcpu *v)
 {
 	int rc;
 
-	if ((rc = set_sregs(v)) < 0 || (rc = set_msrs(v, false)) < 0)
+	/* After a shutdown KVM has reset the vCPU: XCR0 too. */
+	if ((rc = set_sregs(v)) < 0 || (rc = set_msrs(v, false)) < 0 ||
+	    (rc = set_xcr0(v)) < 0)
 		return rc;
+	/* The synced copy is the last exit's: make it the state now. */
+	if (ioctl(v->fd, KVM_GET_SREGS, &v->run->s.regs.sregs) < 0)
+		return -errno;
+	v->run->kvm_dirty_regs &= ~KVM_SYNC_X86_SREGS;
 	memset(&v->run->s.regs.regs, 0, sizeof(v->run->s.regs.regs));
 	v->run->s.regs.regs.rip = entry_va(kvm_entry_iret);
 	v->run->s.regs.regs.rflags = 0x2;
@@ -738,6 +744,24 @@ static void enter_iret(struct vcpu *v, const struct uregs *u)
 static void back_to_ring0(struct vcpu *v)
 {
 	struct kvm_sregs *s = &v->run->s.regs.sregs;
+	struct kvm_vcpu_events ev;
+
+	/*
+	 * A kick may have caught the vCPU delivering an exception (an
+	 * NPT fault on the way, say): KVM would inject it after the
+	 * switch, in ring 0.  Drop it: the user instruction runs again
+	 * and raises it anew.
+	 */
+	if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) == 0 &&
+	    (ev.exception.injected || ev.exception.pending ||
+	     ev.interrupt.injected || ev.nmi.injected)) {
+		ev.exception.injected = 0;
+		ev.exception.pending = 0;
+		ev.interrupt.injected = 0;
+		ev.nmi.injected = 0;
+		ev.flags = 0;
+		ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev);
+	}
 
 	seg_set(&s->cs, SEL_KCODE, 11, 0, true);
 	seg_set(&s->ss, SEL_KDATA, 3, 0, false);
