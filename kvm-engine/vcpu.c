@@ -96,6 +96,24 @@ static s64 now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/*
+ * Time in KVM_RUN is counted in TSC cycles: two clock_gettime() calls
+ * per system call cost more than the call itself where the host's
+ * clock source is not the TSC (HPET under QEMU: a trap each).  The
+ * rate is measured once against the monotonic clock.
+ */
+static double ns_per_cycle;
+
+static void tsc_calibrate(void)
+{
+	struct timespec d = { 0, 2000000 };
+	s64 t0 = now_ns();
+	u64 c0 = __rdtsc();
+
+	nanosleep(&d, NULL);
+	ns_per_cycle = (double)(now_ns() - t0) / (double)(__rdtsc() - c0 + 1);
+}
+
 /* ---- the CPU model --------------------------------------------------- */
 
 static struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c, u32 fn,
@@ -238,6 +256,9 @@ static void xsave_init_image(struct kvm_engine *ke)
 int cpu_model_init(struct kvm_engine *ke)
 {
 	int rc = supported_cpuid(ke);
+
+	if (!ns_per_cycle)
+		tsc_calibrate();
 
 	if (rc < 0)
 		return rc;
@@ -562,11 +583,11 @@ static void futex_wake(atomic_uint *addr)
 
 int vcpu_run_once(struct vcpu *v)
 {
-	s64 t0 = now_ns();
+	u64 c0 = __rdtsc();
 	int rc = ioctl(v->fd, KVM_RUN, 0);
 	int e = errno;
 
-	v->run_ns += now_ns() - t0;
+	v->run_ns += (s64)((double)(__rdtsc() - c0) * ns_per_cycle);
 	if (rc == 0)
 		return 0;
 	if (e == EINTR)
