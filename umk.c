@@ -40,6 +40,7 @@ struct options {
 	int cpus;
 	const char *hostname;
 	bool strace;
+	bool stats;
 	char **argv;    /* PROGRAM [ARG...] */
 };
 
@@ -58,6 +59,7 @@ static const char usage[] =
 	"                 or read-only (repeatable)\n"
 	"  --engine NAME  how guest programs run: ptrace\n"
 	"  --strace       print every guest system call to stderr\n"
+	"  --stats        at the end, print counts of traps and system calls\n"
 	"  --memory SIZE  guest physical memory, e.g. 512M or 4G (default 2G)\n"
 	"  --cpus N       guest CPUs (default: the host's)\n"
 	"  --hostname NAME  the guest's host name (default: umk)\n"
@@ -164,6 +166,10 @@ static void parse(int argc, char **argv, struct options *o)
 			o->strace = true;
 			continue;
 		}
+		if (!strcmp(a, "--stats")) {
+			o->stats = true;
+			continue;
+		}
 		if (!strcmp(a, "--root") || !strcmp(a, "--engine") ||
 		    !strcmp(a, "--memory") || !strcmp(a, "--cpus") ||
 		    !strcmp(a, "--overlay") || !strcmp(a, "-v") ||
@@ -266,6 +272,7 @@ int main(int argc, char **argv)
 	bp.cpus = o.cpus;
 	bp.hostname = o.hostname;
 	bp.strace = o.strace;
+	bp.stats = o.stats;
 	bp.argv = o.argv;
 	bp.envp = environ;
 	status = kernel_main(&bp);

@@ -145,6 +145,37 @@ static int boot_fs(const struct boot_params *bp)
 	return 0;
 }
 
+/* umk run --stats: what the guest trapped into the kernel for. */
+static void print_stats(void)
+{
+	extern u64 stat_traps[TRAP_GONE + 1], stat_syscalls[512];
+	static const char *const kinds[] = {
+		[TRAP_SYSCALL] = "syscall", [TRAP_PAGE_FAULT] = "page fault",
+		[TRAP_EXCEPTION] = "exception",
+		[TRAP_INTERRUPTED] = "interrupted", [TRAP_GONE] = "gone",
+	};
+	bool shown[512] = { false };
+
+	printk("umk: traps:");
+	for (int k = TRAP_SYSCALL; k <= TRAP_GONE; k++)
+		printk(" %s %llu", kinds[k], (unsigned long long)stat_traps[k]);
+	printk("\numk: most frequent system calls:");
+	for (int i = 0; i < 20; i++) {
+		int best = -1;
+
+		for (int nr = 0; nr < 512; nr++)
+			if (!shown[nr] && stat_syscalls[nr] &&
+			    (best < 0 || stat_syscalls[nr] > stat_syscalls[best]))
+				best = nr;
+		if (best < 0)
+			break;
+		shown[best] = true;
+		printk(" %s %llu", syscall_name(best),
+		       (unsigned long long)stat_syscalls[best]);
+	}
+	printk("\n");
+}
+
 static void engine_wake(void *arg)
 {
 	struct engine *e = arg;
@@ -208,6 +239,8 @@ int kernel_main(const struct boot_params *bp)
 		return -1;
 	}
 	sched_run();
+	if (bp->stats)
+		print_stats();
 	engine->ops->shutdown(engine);
 	return guest_exit_status;
 }

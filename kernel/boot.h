@@ -28,6 +28,7 @@ struct boot_params {
 	int cpus;                         /* guest CPUs; 0: the host's */
 	const char *hostname;             /* uname's nodename; NULL: "umk" */
 	bool strace;                      /* trace guest system calls */
+	bool stats;                       /* print trap counts at the end */
 	char **argv;                      /* the first program and its args */
 	char **envp;                      /* its environment */
 };
