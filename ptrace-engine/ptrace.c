@@ -210,6 +210,15 @@ static int ctl_create(struct pt_engine *pe)
  * system calls never get here (PTRACE_SYSEMU stops them first); the
  * filter is what keeps a stub harmless if anything else went wrong.
  */
+/*
+ * Guest mappings are populated as they are made: the host would
+ * otherwise take one fault of its own per page at the guest's first
+ * touch, on top of the fault umk served (a host fault costs as much as
+ * a system call in a virtual machine).  The pages are umk's frames,
+ * already allocated; fault-around maps a few the guest may never use.
+ */
+#define STUB_MAP_FLAGS (MAP_SHARED | MAP_FIXED | MAP_POPULATE)
+
 static int filter_build(struct pt_engine *pe)
 {
 	scmp_filter_ctx f = seccomp_init(SCMP_ACT_KILL_PROCESS);
@@ -220,6 +229,9 @@ static int filter_build(struct pt_engine *pe)
 		return -ENOMEM;
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
 			     SCMP_A3(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED),
+			     SCMP_A4(SCMP_CMP_EQ, STUB_MEMFD)) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
+			     SCMP_A3(SCMP_CMP_EQ, STUB_MAP_FLAGS),
 			     SCMP_A4(SCMP_CMP_EQ, STUB_MEMFD)) ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 0) ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 0) ||
@@ -613,8 +625,8 @@ static int pt_as_map(struct engine_as *as, uaddr_t va, u64 len, int prot,
 		l->arg[1] += len;
 		return 0;
 	}
-	return queue(as, SYS_mmap, va, len, prot, MAP_SHARED | MAP_FIXED,
-		     STUB_MEMFD, phys);
+	return queue(as, SYS_mmap, va, len, prot, STUB_MAP_FLAGS, STUB_MEMFD,
+		     phys);
 }
 
 static int pt_as_unmap(struct engine_as *as, uaddr_t va, u64 len)
