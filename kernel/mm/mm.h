@@ -167,6 +167,10 @@ void mm_sync_range(struct mm *mm, uaddr_t va, u64 len);
 
 /* ---- faults ---- */
 
+/* Fault-around windows (fault.c), in pages, powers of two. */
+#define FAULT_AROUND 64            /* of anonymous memory */
+#define FAULT_AROUND_FILE 128      /* of a file's page cache */
+
 /*
  * Make addr accessible with access (FAULT_* bits; 0 = unknown).
  * Returns 0, -EFAULT (no mapping: SEGV_MAPERR), -EACCES (not allowed:
