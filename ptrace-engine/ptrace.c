@@ -1186,28 +1186,42 @@ static s64 pt_cpu_time(struct engine_ctx *ctx)
 
 /*
  * Where the vDSO of a stub is, if it could move it to STUB_VDSO: the
- * [vdso] line of its maps, which must lie inside the stub's area.
+ * [vdso] line of its maps, which must lie inside the stub's area.  The
+ * named mappings there and above it ([vvar], [vdso], [vsyscall]) are
+ * what every guest's maps shows up there.
  */
-static uaddr_t stub_vdso(pid_t pid)
+static void stub_specials(struct engine *e, pid_t pid)
 {
 	char path[64], line[256];
-	uaddr_t found = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
-		return 0;
+		return;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long lo, hi;
+		char perms[8], name[32];
+		struct engine_special *sp;
 
-		if (strstr(line, "[vdso]") &&
-		    sscanf(line, "%llx-%llx", &lo, &hi) == 2 &&
-		    lo >= STUB_VDSO && hi <= STUB_END)
-			found = lo;
+		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s %31s", &lo, &hi,
+			   perms, name) != 4 || name[0] != '[' ||
+		    lo < STUB_VDSO || (lo < STUB_END && hi > STUB_END))
+			continue;
+		if (!strcmp(name, "[vdso]") && hi <= STUB_END)
+			e->vdso = lo;
+		if (e->nspecials == (int)(sizeof(e->specials) /
+					  sizeof(e->specials[0])) ||
+		    strlen(perms) >= sizeof(sp->perms) ||
+		    strlen(name) >= sizeof(sp->name))
+			continue;
+		sp = &e->specials[e->nspecials++];
+		sp->start = lo;
+		sp->end = hi;
+		memcpy(sp->perms, perms, strlen(perms) + 1);
+		memcpy(sp->name, name, strlen(name) + 1);
 	}
 	fclose(f);
-	return found;
 }
 
 /* Learn the selectors, the XSAVE size and the vDSO from a fresh stub. */
@@ -1228,7 +1242,7 @@ static int probe_stub(struct pt_engine *pe)
 		return rc;
 	}
 	pe->e->fpu_size = iov.iov_len;
-	pe->e->vdso = stub_vdso(as->pid);
+	stub_specials(pe->e, as->pid);
 	pt_as_destroy(as);
 	return 0;
 }

@@ -116,6 +116,8 @@ struct mm {
 	uaddr_t start_brk, brk;
 	uaddr_t start_stack;
 	uaddr_t arg_start, arg_end, env_start, env_end;
+	u64 saved_auxv[48];  /* the exec's auxv, for /proc/PID/auxv */
+	int nauxv;           /* u64s in it, the AT_NULL pair included */
 	uaddr_t mmap_base;
 	u64 rss_pages;
 	struct file *exe;
