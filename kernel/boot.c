@@ -116,9 +116,12 @@ static int boot_fs(const struct boot_params *bp)
 	mount_root(sb, MNT_NOSUID);
 	boot_task_init(&b);
 	if (!bp->root) {
-		int rc = initramfs_unpack(&b.t, initramfs_start,
-					  initramfs_end - initramfs_start);
+		int rc;
 
+		host_prefault_read(initramfs_start,
+				   initramfs_end - initramfs_start);
+		rc = initramfs_unpack(&b.t, initramfs_start,
+				      initramfs_end - initramfs_start);
 		if (rc < 0)
 			return rc;
 	}
