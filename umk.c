@@ -42,12 +42,13 @@ struct options {
 	const char *hostname;
 	bool strace;
 	bool verbose;
+	bool stats;
 	char **argv;    /* PROGRAM [ARG...] */
 };
 
 static const char usage[] =
 	"usage: umk run [--root DIR] [--overlay DIR] [-v HOSTDIR:GUESTDIR[:ro]]...\n"
-	"               [--engine auto|kvm|ptrace] [--strace] [--verbose]\n"
+	"               [--engine auto|kvm|ptrace] [--strace] [--stats] [--verbose]\n"
 	"               [--memory SIZE] [--cpus N] [--hostname NAME]\n"
 	"               [--] PROGRAM [ARG...]\n"
 	"       umk --version | --help\n"
@@ -64,6 +65,7 @@ static const char usage[] =
 	"                 /dev/kvm works, else ptrace)\n"
 	"  --strace       print every guest system call to stderr\n"
 	"  --verbose      say which engine runs, and why kvm does not\n"
+	"  --stats        at the end, print counts of traps and system calls\n"
 	"  --memory SIZE  guest physical memory, e.g. 512M or 4G (default 2G)\n"
 	"  --cpus N       guest CPUs (default: the host's)\n"
 	"  --hostname NAME  the guest's host name (default: umk)\n"
@@ -197,6 +199,10 @@ static void parse(int argc, char **argv, struct options *o)
 			o->verbose = true;
 			continue;
 		}
+		if (!strcmp(a, "--stats")) {
+			o->stats = true;
+			continue;
+		}
 		if (!strcmp(a, "--root") || !strcmp(a, "--engine") ||
 		    !strcmp(a, "--memory") || !strcmp(a, "--cpus") ||
 		    !strcmp(a, "--overlay") || !strcmp(a, "-v") ||
@@ -300,6 +306,7 @@ int main(int argc, char **argv)
 	bp.hostname = o.hostname;
 	bp.strace = o.strace;
 	bp.verbose = o.verbose;
+	bp.stats = o.stats;
 	bp.argv = o.argv;
 	bp.envp = environ;
 	status = kernel_main(&bp);

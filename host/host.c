@@ -66,6 +66,17 @@ void host_physmem_populate(u64 off, u64 len)
 #endif
 }
 
+void host_prefault_read(const void *p, size_t len)
+{
+#ifdef MADV_POPULATE_READ
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+
+	madvise((void *)a, len + ((uintptr_t)p - a), MADV_POPULATE_READ);
+#else
+	(void)p, (void)len;
+#endif
+}
+
 int host_physmem_discard(u64 off, u64 len)
 {
 	if (off > physmem_size || len > physmem_size - off)

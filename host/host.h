@@ -32,6 +32,11 @@ int host_physmem_create(u64 size, int *fd, void **base);
  * host page fault per page.  Best effort.
  */
 void host_physmem_populate(u64 off, u64 len);
+/*
+ * Fault in umk's own read-only memory [p, p+len) (the built-in root's
+ * archive) in one go before reading it through.  Best effort.
+ */
+void host_prefault_read(const void *p, size_t len);
 /* Give pages [off, off+len) back to the host; they read as zero after. */
 int host_physmem_discard(u64 off, u64 len);
 

@@ -116,9 +116,12 @@ static int boot_fs(const struct boot_params *bp)
 	mount_root(sb, MNT_NOSUID);
 	boot_task_init(&b);
 	if (!bp->root) {
-		int rc = initramfs_unpack(&b.t, initramfs_start,
-					  initramfs_end - initramfs_start);
+		int rc;
 
+		host_prefault_read(initramfs_start,
+				   initramfs_end - initramfs_start);
+		rc = initramfs_unpack(&b.t, initramfs_start,
+				      initramfs_end - initramfs_start);
 		if (rc < 0)
 			return rc;
 	}
@@ -143,6 +146,37 @@ static int boot_fs(const struct boot_params *bp)
 		}
 	}
 	return 0;
+}
+
+/* umk run --stats: what the guest trapped into the kernel for. */
+static void print_stats(void)
+{
+	extern u64 stat_traps[TRAP_GONE + 1], stat_syscalls[512];
+	static const char *const kinds[] = {
+		[TRAP_SYSCALL] = "syscall", [TRAP_PAGE_FAULT] = "page fault",
+		[TRAP_EXCEPTION] = "exception",
+		[TRAP_INTERRUPTED] = "interrupted", [TRAP_GONE] = "gone",
+	};
+	bool shown[512] = { false };
+
+	printk("umk: traps:");
+	for (int k = TRAP_SYSCALL; k <= TRAP_GONE; k++)
+		printk(" %s %llu", kinds[k], (unsigned long long)stat_traps[k]);
+	printk("\numk: most frequent system calls:");
+	for (int i = 0; i < 20; i++) {
+		int best = -1;
+
+		for (int nr = 0; nr < 512; nr++)
+			if (!shown[nr] && stat_syscalls[nr] &&
+			    (best < 0 || stat_syscalls[nr] > stat_syscalls[best]))
+				best = nr;
+		if (best < 0)
+			break;
+		shown[best] = true;
+		printk(" %s %llu", syscall_name(best),
+		       (unsigned long long)stat_syscalls[best]);
+	}
+	printk("\n");
 }
 
 static void engine_wake(void *arg)
@@ -233,6 +267,8 @@ int kernel_main(const struct boot_params *bp)
 		return -1;
 	}
 	sched_run();
+	if (bp->stats)
+		print_stats();
 	engine->ops->shutdown(engine);
 	return guest_exit_status;
 }

@@ -31,6 +31,7 @@ struct boot_params {
 	const char *hostname;             /* uname's nodename; NULL: "umk" */
 	bool strace;                      /* trace guest system calls (and
 					     say which engine runs) */
+	bool stats;                       /* print trap counts at the end */
 	bool verbose;                     /* say which engine runs and why */
 	char **argv;                      /* the first program and its args */
 	char **envp;                      /* its environment */

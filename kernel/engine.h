@@ -206,6 +206,17 @@ struct engine {
 	 * the engine has none.  Set by init.
 	 */
 	uaddr_t vdso;
+	/*
+	 * The host's special mappings every address space has above
+	 * user_top ([vvar], [vdso], [vsyscall]...), in address order, for
+	 * /proc/PID/maps.  Set by init.
+	 */
+	struct engine_special {
+		uaddr_t start, end;
+		char perms[5];      /* "r-xp" */
+		char name[16];      /* "[vdso]" */
+	} specials[6];
+	int nspecials;
 	void *priv;         /* the engine's own */
 };
 

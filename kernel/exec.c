@@ -261,6 +261,8 @@ static int build_stack(struct task *t, struct mm *mm, struct exec_args *a,
 	if (rc < 0)
 		return rc;
 	mm->start_stack = sp;
+	memcpy(mm->saved_auxv, auxv, n * 8);
+	mm->nauxv = n;
 	mm->arg_start = strings;
 	mm->env_start = strings;
 	s = a->buf;

@@ -750,6 +750,70 @@ long sys_fdatasync(struct task *t, int fd)
 	return do_fsync(t, fd, true);
 }
 
+/*
+ * Advice about a file's I/O: umk keeps no host cache policy to change,
+ * but gives the answers Linux gives: the descriptor's checks, then the
+ * argument checks, then nothing to do.
+ */
+#define POSIX_FADV_NOREUSE 5
+
+long sys_fadvise64(struct task *t, int fd, s64 off, s64 len, int advice)
+{
+	struct file *f = fget_io(t, fd);
+	long rc = 0;
+
+	(void)off;
+	if (!f)
+		return -EBADF;
+	if (S_ISFIFO(f->f_inode->mode))
+		rc = -ESPIPE;
+	else if (len < 0 || advice < 0 || advice > POSIX_FADV_NOREUSE)
+		rc = -EINVAL;
+	file_put(f);
+	return rc;
+}
+
+long sys_readahead(struct task *t, int fd, s64 off, size_t count)
+{
+	struct file *f = fget_io(t, fd);
+	long rc = 0;
+
+	(void)off;
+	if (!f || !(f->f_mode & FMODE_READ))
+		rc = -EBADF;
+	else if ((!S_ISREG(f->f_inode->mode) && !S_ISBLK(f->f_inode->mode)) ||
+		 (s64)count < 0)
+		rc = -EINVAL;
+	if (f)
+		file_put(f);
+	return rc;
+}
+
+#define SYNC_FILE_RANGE_ALL 7 /* WAIT_BEFORE | WRITE | WAIT_AFTER */
+
+long sys_sync_file_range(struct task *t, int fd, s64 off, s64 nbytes,
+			 unsigned flags)
+{
+	struct file *f = fget_io(t, fd);
+	u64 end = (u64)off + (u64)nbytes;
+	u32 mode;
+	long rc = 0;
+
+	if (!f)
+		return -EBADF;
+	mode = f->f_inode->mode;
+	if ((flags & ~SYNC_FILE_RANGE_ALL) || off < 0 || (s64)end < 0 ||
+	    (s64)end < off)
+		rc = -EINVAL;
+	else if (!S_ISREG(mode) && !S_ISBLK(mode) && !S_ISDIR(mode) &&
+		 !S_ISLNK(mode))
+		rc = -ESPIPE;
+	else if ((flags & 2) && f->fop && f->fop->fsync)
+		rc = f->fop->fsync(f, true); /* WRITE: start write-back */
+	file_put(f);
+	return rc;
+}
+
 long sys_syncfs(struct task *t, int fd)
 {
 	struct file *f = fget(t, fd);

@@ -286,10 +286,16 @@ static void handle_user_fault(struct task *t)
 	}
 }
 
+/* Counts for umk run --stats. */
+u64 stat_traps[TRAP_GONE + 1];
+u64 stat_syscalls[512];
+
 static void handle_trap(struct task *t)
 {
+	stat_traps[t->trap.kind <= TRAP_GONE ? t->trap.kind : 0]++;
 	switch (t->trap.kind) {
 	case TRAP_SYSCALL:
+		stat_syscalls[t->regs.orig_rax < 512 ? t->regs.orig_rax : 511]++;
 		t->last_fault = 0;
 		syscall_dispatch(t);
 		break;

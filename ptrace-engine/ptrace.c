@@ -210,6 +210,15 @@ static int ctl_create(struct pt_engine *pe)
  * system calls never get here (PTRACE_SYSEMU stops them first); the
  * filter is what keeps a stub harmless if anything else went wrong.
  */
+/*
+ * Guest mappings are populated as they are made: the host would
+ * otherwise take one fault of its own per page at the guest's first
+ * touch, on top of the fault umk served (a host fault costs as much as
+ * a system call in a virtual machine).  The pages are umk's frames,
+ * already allocated; fault-around maps a few the guest may never use.
+ */
+#define STUB_MAP_FLAGS (MAP_SHARED | MAP_FIXED | MAP_POPULATE)
+
 static int filter_build(struct pt_engine *pe)
 {
 	scmp_filter_ctx f = seccomp_init(SCMP_ACT_KILL_PROCESS);
@@ -220,6 +229,9 @@ static int filter_build(struct pt_engine *pe)
 		return -ENOMEM;
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
 			     SCMP_A3(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED),
+			     SCMP_A4(SCMP_CMP_EQ, STUB_MEMFD)) ||
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
+			     SCMP_A3(SCMP_CMP_EQ, STUB_MAP_FLAGS),
 			     SCMP_A4(SCMP_CMP_EQ, STUB_MEMFD)) ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 0) ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 0) ||
@@ -613,8 +625,8 @@ static int pt_as_map(struct engine_as *as, uaddr_t va, u64 len, int prot,
 		l->arg[1] += len;
 		return 0;
 	}
-	return queue(as, SYS_mmap, va, len, prot, MAP_SHARED | MAP_FIXED,
-		     STUB_MEMFD, phys);
+	return queue(as, SYS_mmap, va, len, prot, STUB_MAP_FLAGS, STUB_MEMFD,
+		     phys);
 }
 
 static int pt_as_unmap(struct engine_as *as, uaddr_t va, u64 len)
@@ -1174,28 +1186,42 @@ static s64 pt_cpu_time(struct engine_ctx *ctx)
 
 /*
  * Where the vDSO of a stub is, if it could move it to STUB_VDSO: the
- * [vdso] line of its maps, which must lie inside the stub's area.
+ * [vdso] line of its maps, which must lie inside the stub's area.  The
+ * named mappings there and above it ([vvar], [vdso], [vsyscall]) are
+ * what every guest's maps shows up there.
  */
-static uaddr_t stub_vdso(pid_t pid)
+static void stub_specials(struct engine *e, pid_t pid)
 {
 	char path[64], line[256];
-	uaddr_t found = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
-		return 0;
+		return;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long lo, hi;
+		char perms[8], name[32];
+		struct engine_special *sp;
 
-		if (strstr(line, "[vdso]") &&
-		    sscanf(line, "%llx-%llx", &lo, &hi) == 2 &&
-		    lo >= STUB_VDSO && hi <= STUB_END)
-			found = lo;
+		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s %31s", &lo, &hi,
+			   perms, name) != 4 || name[0] != '[' ||
+		    lo < STUB_VDSO || (lo < STUB_END && hi > STUB_END))
+			continue;
+		if (!strcmp(name, "[vdso]") && hi <= STUB_END)
+			e->vdso = lo;
+		if (e->nspecials == (int)(sizeof(e->specials) /
+					  sizeof(e->specials[0])) ||
+		    strlen(perms) >= sizeof(sp->perms) ||
+		    strlen(name) >= sizeof(sp->name))
+			continue;
+		sp = &e->specials[e->nspecials++];
+		sp->start = lo;
+		sp->end = hi;
+		memcpy(sp->perms, perms, strlen(perms) + 1);
+		memcpy(sp->name, name, strlen(name) + 1);
 	}
 	fclose(f);
-	return found;
 }
 
 /* Learn the selectors, the XSAVE size and the vDSO from a fresh stub. */
@@ -1216,7 +1242,7 @@ static int probe_stub(struct pt_engine *pe)
 		return rc;
 	}
 	pe->e->fpu_size = iov.iov_len;
-	pe->e->vdso = stub_vdso(as->pid);
+	stub_specials(pe->e, as->pid);
 	pt_as_destroy(as);
 	return 0;
 }

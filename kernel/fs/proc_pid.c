@@ -10,6 +10,7 @@
  * no memory shows what Linux shows of a kernel thread or a zombie.
  */
 #include "kernel/kernel.h"
+#include "kernel/engine.h"
 #include "kernel/task.h"
 #include "kernel/uaccess.h"
 #include "kernel/mm/mm.h"
@@ -453,6 +454,28 @@ static int show_maps(struct pfs_ctx *c, struct pbuf *b)
 		}
 		pb_putc(b, '\n');
 	}
+	/* The host's special mappings, above every guest mapping. */
+	for (int i = 0; i < engine->nspecials; i++) {
+		const struct engine_special *sp = &engine->specials[i];
+		size_t start = b->len;
+
+		pb_printf(b, "%08llx-%08llx %s 00000000 00:00 0 ",
+			  (unsigned long long)sp->start,
+			  (unsigned long long)sp->end, sp->perms);
+		for (size_t width = b->len - start; width < 72; width++)
+			pb_putc(b, ' ');
+		pb_printf(b, " %s\n", sp->name);
+	}
+	return 0;
+}
+
+/* The auxiliary vector the process was started with (binary). */
+static int show_auxv(struct pfs_ctx *c, struct pbuf *b)
+{
+	struct mm *mm = ctx_mm(c);
+
+	if (mm)
+		pb_write(b, mm->saved_auxv, mm->nauxv * sizeof(u64));
 	return 0;
 }
 
@@ -797,6 +820,7 @@ const struct pfs_entry proc_pid_entries[] = {
 	REG("comm", 0644, .show = show_comm, .store = store_comm),
 	LNK("cwd", .text = text_cwd, .link = link_cwd),
 	REG("environ", 0400, .flags = PE_PTRACE, .show = show_environ),
+	REG("auxv", 0400, .flags = PE_PTRACE, .show = show_auxv),
 	LNK("exe", .text = text_exe, .link = link_exe),
 	{ .name = "fd", .mode = S_IFDIR | 0500, .dyn = PD_FDS },
 	{ .name = "fdinfo", .mode = S_IFDIR | 0555, .dyn = PD_FDINFOS },

@@ -76,7 +76,7 @@ void inode_init_special(struct inode *inode, mode_t mode, u64 rdev)
 
 /* Findable dentries, by (parent, name): a walk must not scan a big
    directory's children one by one. */
-#define DHASH_SIZE 16384
+#define DHASH_SIZE 4096
 static struct list dhash[DHASH_SIZE];
 
 static struct list *dhash_bucket(struct dentry *parent, const char *name)

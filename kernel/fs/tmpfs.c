@@ -28,7 +28,7 @@ struct tmpfs_dirent {
 	struct list hash_link; /* entries by (dir, name) */
 };
 
-#define EHASH_SIZE 16384
+#define EHASH_SIZE 4096
 static struct list ehash[EHASH_SIZE];
 
 static struct list *ehash_bucket(struct inode *dir, const char *name)

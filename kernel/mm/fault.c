@@ -13,8 +13,6 @@
 #include "kernel/task.h"
 #include "kernel/fs/vfs.h"
 
-#define FAULT_AROUND 16           /* pages of anonymous memory */
-#define FAULT_AROUND_FILE 64      /* pages of a file's page cache */
 #define STACK_GUARD_GAP (256 * PAGE_SIZE)
 
 static pte_t vma_pte_bits(const struct vma *v)

@@ -116,6 +116,8 @@ struct mm {
 	uaddr_t start_brk, brk;
 	uaddr_t start_stack;
 	uaddr_t arg_start, arg_end, env_start, env_end;
+	u64 saved_auxv[48];  /* the exec's auxv, for /proc/PID/auxv */
+	int nauxv;           /* u64s in it, the AT_NULL pair included */
 	uaddr_t mmap_base;
 	u64 rss_pages;
 	struct file *exe;
@@ -166,6 +168,10 @@ void pte_install(struct mm *mm, uaddr_t va, phys_t p, pte_t bits);
 void mm_sync_range(struct mm *mm, uaddr_t va, u64 len);
 
 /* ---- faults ---- */
+
+/* Fault-around windows (fault.c), in pages, powers of two. */
+#define FAULT_AROUND 64            /* of anonymous memory */
+#define FAULT_AROUND_FILE 128      /* of a file's page cache */
 
 /*
  * Make addr accessible with access (FAULT_* bits; 0 = unknown).

@@ -569,6 +569,8 @@ struct mm *mm_fork(struct mm *old)
 	mm->arg_end = old->arg_end;
 	mm->env_start = old->env_start;
 	mm->env_end = old->env_end;
+	memcpy(mm->saved_auxv, old->saved_auxv, sizeof(mm->saved_auxv));
+	mm->nauxv = old->nauxv;
 	mm->mmap_base = old->mmap_base;
 	mm->exe = old->exe;
 	if (mm->exe)

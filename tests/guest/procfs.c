@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <sched.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -859,7 +860,54 @@ static void t_sysctl(void)
 	TRUE_L("nr_open > 0", atol(buf) > 0);
 }
 
+/* /proc/self/auxv against getauxval; the vDSO in maps. */
+static void t_auxv(void)
+{
+	unsigned long v[2 * 64];
+	int fd = open("/proc/self/auxv", O_RDONLY), n, all = 1, last = -1;
+	int null_end = 0;
+	char line[512];
+	unsigned long long lo, hi, vdso = 0, stack = 0;
+	FILE *f;
+
+	SYSOK(fd);
+	n = read(fd, v, sizeof v);
+	close(fd);
+	TRUE(n > 0 && n % 16 == 0);
+	for (int i = 0; i + 1 < n / 8; i += 2) {
+		if (v[i] == AT_NULL) {
+			null_end = i + 2 == n / 8;
+			break;
+		}
+		/* glibc answers AT_HWCAP* with its own view of the CPU */
+		if (v[i] != AT_HWCAP && v[i] != AT_HWCAP2 &&
+		    getauxval(v[i]) != v[i + 1])
+			all = 0;
+		last = i;
+	}
+	TRUE(last >= 0);
+	say("every entry as getauxval says: %s", all ? "yes" : "no");
+	say("ends with AT_NULL: %s", null_end ? "yes" : "no");
+	say("AT_PAGESZ %lu, AT_PHENT %lu", getauxval(AT_PAGESZ), getauxval(AT_PHENT));
+	f = fopen("/proc/self/maps", "r");
+	while (f && fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%llx-%llx", &lo, &hi) != 2)
+			continue;
+		if (strstr(line, "[vdso]"))
+			vdso = lo;
+		if (strstr(line, "[stack]"))
+			stack = lo;
+	}
+	if (f)
+		fclose(f);
+	/* (an engine may give no vDSO: then neither says one) */
+	say("[vdso] where AT_SYSINFO_EHDR says: %s",
+	    vdso == getauxval(AT_SYSINFO_EHDR) ? "yes" : "no");
+	TRUE(stack != 0);
+}
+
 static const struct tcase cases[] = {
+	{ t_auxv, "auxv" },
 	{ t_self_links, "self_links" },
 	{ t_stat, "stat" },
 	{ t_comm, "comm" },

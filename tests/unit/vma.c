@@ -363,8 +363,11 @@ static void test_fault_anon(void)
 	u64 before = frames_free();
 	pte_t pte;
 
-	CHECK_EQ(vma_map(mm, A, 64 * P, RW, 0, NULL, 0), 0);
-	CHECK_EQ(vma_map(mm, A + 64 * P, 4 * P, PROT_READ, 0, NULL, 0), 0);
+	/* N pages: four fault-around windows; then 4 read-only ones. */
+	const int N = 4 * FAULT_AROUND;
+
+	CHECK_EQ(vma_map(mm, A, N * P, RW, 0, NULL, 0), 0);
+	CHECK_EQ(vma_map(mm, A + N * P, 4 * P, PROT_READ, 0, NULL, 0), 0);
 	CHECK_EQ(fake_pages(mm->as), 0);
 
 	/* Demand zero: a read fault maps zeroed memory (and neighbours). */
@@ -375,25 +378,26 @@ static void test_fault_anon(void)
 	CHECK_EQ(peek(mm, A + 5 * P), 0);
 	CHECK_ENGINE(mm);
 	CHECK(fake_pages(mm->as) >= 1);
-	CHECK(fake_pages(mm->as) <= 16); /* fault-around stays in its window */
-	for (int i = 16; i < 64; i++)
+	/* fault-around stays in its window */
+	CHECK(fake_pages(mm->as) <= FAULT_AROUND);
+	for (int i = FAULT_AROUND; i < N; i++)
 		CHECK_EQ(pte_at(mm, A + i * P), 0);
 
 	/* A write fault far away, near the end of the vma. */
-	CHECK_EQ(handle_mm_fault(mm, A + 63 * P, FAULT_WRITE, false), 0);
-	CHECK(pte_at(mm, A + 63 * P) & PTE_WRITE);
-	CHECK_EQ(pte_at(mm, A + 64 * P), 0); /* not into the next vma */
+	CHECK_EQ(handle_mm_fault(mm, A + (N - 1) * P, FAULT_WRITE, false), 0);
+	CHECK(pte_at(mm, A + (N - 1) * P) & PTE_WRITE);
+	CHECK_EQ(pte_at(mm, A + N * P), 0); /* not into the next vma */
 	CHECK_ENGINE(mm);
 
 	/* Read-only vma: reads fault in, writes are refused. */
-	CHECK_EQ(handle_mm_fault(mm, A + 64 * P, FAULT_WRITE, false), -EACCES);
-	CHECK_EQ(handle_mm_fault(mm, A + 64 * P, FAULT_READ, false), 0);
-	CHECK(!(pte_at(mm, A + 64 * P) & PTE_WRITE));
-	CHECK_EQ(handle_mm_fault(mm, A + 64 * P, FAULT_WRITE, true), -EACCES);
-	CHECK_EQ(handle_mm_fault(mm, A + 64 * P, FAULT_EXEC, false), -EACCES);
+	CHECK_EQ(handle_mm_fault(mm, A + N * P, FAULT_WRITE, false), -EACCES);
+	CHECK_EQ(handle_mm_fault(mm, A + N * P, FAULT_READ, false), 0);
+	CHECK(!(pte_at(mm, A + N * P) & PTE_WRITE));
+	CHECK_EQ(handle_mm_fault(mm, A + N * P, FAULT_WRITE, true), -EACCES);
+	CHECK_EQ(handle_mm_fault(mm, A + N * P, FAULT_EXEC, false), -EACCES);
 	/* The engine cannot tell the access: a protection fault on a
 	   read-only page was a write. */
-	CHECK_EQ(handle_mm_fault(mm, A + 64 * P, 0, true), -EACCES);
+	CHECK_EQ(handle_mm_fault(mm, A + N * P, 0, true), -EACCES);
 	CHECK_ENGINE(mm);
 
 	/* No vma. */
