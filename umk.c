@@ -3,8 +3,8 @@
  * the machine (physical memory, engine, file systems, console) and
  * boots the guest kernel with one program as its first process.
  *
- *   umk run [--root DIR] [--engine NAME] [--strace] [--memory SIZE]
- *           [--cpus N] [--] PROGRAM [ARG...]
+ *   umk run [--root DIR] [--engine auto|kvm|ptrace] [--strace] [--verbose]
+ *           [--memory SIZE] [--cpus N] [--] PROGRAM [ARG...]
  *
  * umk exits with the status of its first process: its exit code, or
  * 128+N when signal N killed it.
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -40,14 +41,15 @@ struct options {
 	int cpus;
 	const char *hostname;
 	bool strace;
+	bool verbose;
 	bool stats;
 	char **argv;    /* PROGRAM [ARG...] */
 };
 
 static const char usage[] =
 	"usage: umk run [--root DIR] [--overlay DIR] [-v HOSTDIR:GUESTDIR[:ro]]...\n"
-	"               [--engine ptrace] [--strace] [--memory SIZE] [--cpus N]\n"
-	"               [--hostname NAME]\n"
+	"               [--engine auto|kvm|ptrace] [--strace] [--stats] [--verbose]\n"
+	"               [--memory SIZE] [--cpus N] [--hostname NAME]\n"
 	"               [--] PROGRAM [ARG...]\n"
 	"       umk --version | --help\n"
 	"\n"
@@ -57,8 +59,12 @@ static const char usage[] =
 	"  --overlay DIR  keep the root's upper layer in host directory DIR\n"
 	"  -v HOST:GUEST[:ro]  share host directory HOST at GUEST, read-write\n"
 	"                 or read-only (repeatable)\n"
-	"  --engine NAME  how guest programs run: ptrace\n"
+	"  --engine NAME  how guest programs run: kvm (ring 3 of a KVM vCPU;\n"
+	"                 needs /dev/kvm), ptrace (host processes under\n"
+	"                 PTRACE_SYSEMU) or auto (default: kvm where\n"
+	"                 /dev/kvm works, else ptrace)\n"
 	"  --strace       print every guest system call to stderr\n"
+	"  --verbose      say which engine runs, and why kvm does not\n"
 	"  --stats        at the end, print counts of traps and system calls\n"
 	"  --memory SIZE  guest physical memory, e.g. 512M or 4G (default 2G)\n"
 	"  --cpus N       guest CPUs (default: the host's)\n"
@@ -137,6 +143,29 @@ static void parse_volume(struct options *o, const char *arg)
 	v->readonly = mode && !strcmp(mode, "ro");
 }
 
+/* Whether the kvm engine starts here (it runs a probe guest). */
+static bool kvm_works(void)
+{
+	struct engine e = { .ops = &kvm_engine_ops };
+	struct engine_config cfg = { .phys_size = 64ULL << 20, .quiet = true };
+	bool ok;
+
+	cfg.phys_fd = memfd_create("umk-probe", MFD_CLOEXEC);
+	if (cfg.phys_fd < 0 || ftruncate(cfg.phys_fd, cfg.phys_size) < 0)
+		return false;
+	ok = kvm_engine_ops.init(&e, &cfg) == 0;
+	if (ok)
+		kvm_engine_ops.shutdown(&e);
+	close(cfg.phys_fd);
+	return ok;
+}
+
+static void print_version(void)
+{
+	printf("umk %s (engines: kvm, ptrace; --engine auto runs %s here)\n",
+	       PACKAGE_VERSION, kvm_works() ? "kvm" : "ptrace");
+}
+
 static void parse(int argc, char **argv, struct options *o)
 {
 	int i = 1;
@@ -144,7 +173,7 @@ static void parse(int argc, char **argv, struct options *o)
 	if (argc < 2)
 		die_usage("%s", "no command given");
 	if (!strcmp(argv[1], "--version")) {
-		printf("umk %s (engines: ptrace)\n", PACKAGE_VERSION);
+		print_version();
 		exit(0);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -164,6 +193,10 @@ static void parse(int argc, char **argv, struct options *o)
 			break;
 		if (!strcmp(a, "--strace")) {
 			o->strace = true;
+			continue;
+		}
+		if (!strcmp(a, "--verbose")) {
+			o->verbose = true;
 			continue;
 		}
 		if (!strcmp(a, "--stats")) {
@@ -249,14 +282,14 @@ static void restore_tty(void)
 
 int main(int argc, char **argv)
 {
-	static struct options o = { .engine = "ptrace", .memory = 2ULL << 30 };
+	static struct options o = { .engine = "auto", .memory = 2ULL << 30 };
 	struct boot_params bp;
 	int status;
 
 	parse(argc, argv, &o);
-	bp.engine = engine_lookup(o.engine);
-	if (!bp.engine)
-		die_usage("unknown engine '%s' (available: ptrace)", o.engine);
+	bp.engine = strcmp(o.engine, "auto") ? engine_lookup(o.engine) : NULL;
+	if (!bp.engine && strcmp(o.engine, "auto"))
+		die_usage("unknown engine '%s' (use auto, kvm or ptrace)", o.engine);
 	if (o.root)
 		check_root(o.root);
 	host_setup();
@@ -272,6 +305,7 @@ int main(int argc, char **argv)
 	bp.cpus = o.cpus;
 	bp.hostname = o.hostname;
 	bp.strace = o.strace;
+	bp.verbose = o.verbose;
 	bp.stats = o.stats;
 	bp.argv = o.argv;
 	bp.envp = environ;

@@ -186,6 +186,32 @@ static void engine_wake(void *arg)
 	e->ops->wake(e);
 }
 
+/*
+ * Start the engine bp names, or choose: kvm when it works here (quietly
+ * unless verbose), else ptrace.  0 or -errno, with a message printed.
+ */
+static int engine_start(const struct boot_params *bp,
+			struct engine_config *cfg)
+{
+	const struct engine_ops *kvm = engine_lookup("kvm");
+	int rc;
+
+	the_engine.ops = bp->engine ? bp->engine : kvm;
+	cfg->quiet = !bp->engine && !bp->verbose;
+	rc = the_engine.ops->init(&the_engine, cfg);
+	if (rc < 0 && !bp->engine) {
+		memset(&the_engine, 0, sizeof(the_engine));
+		the_engine.ops = engine_lookup("ptrace");
+		cfg->quiet = false;
+		rc = the_engine.ops->init(&the_engine, cfg);
+	}
+	if (rc == 0 && (bp->verbose || bp->strace))
+		printk("umk: the %s engine runs guest programs%s\n",
+		       the_engine.ops->name,
+		       bp->engine ? "" : " (--engine auto)");
+	return rc;
+}
+
 static int boot_machine(const struct boot_params *bp)
 {
 	struct engine_config cfg;
@@ -199,10 +225,9 @@ static int boot_machine(const struct boot_params *bp)
 		return rc;
 	}
 	frames_init(phys, bp->memory);
-	the_engine.ops = bp->engine;
 	cfg.phys_fd = fd;
 	cfg.phys_size = bp->memory;
-	rc = bp->engine->init(&the_engine, &cfg);
+	rc = engine_start(bp, &cfg);
 	if (rc < 0)
 		return rc;
 	engine = &the_engine;

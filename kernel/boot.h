@@ -17,7 +17,9 @@ struct boot_volume {
 };
 
 struct boot_params {
-	const struct engine_ops *engine;  /* which engine runs guest code */
+	const struct engine_ops *engine;  /* which engine runs guest code;
+					     NULL: kvm where it works, else
+					     ptrace */
 	const char *root;                 /* host directory of the root fs;
 					     NULL: the built-in initramfs */
 	const char *overlay;              /* host directory for the upper
@@ -27,8 +29,10 @@ struct boot_params {
 	u64 memory;                       /* bytes of guest physical memory */
 	int cpus;                         /* guest CPUs; 0: the host's */
 	const char *hostname;             /* uname's nodename; NULL: "umk" */
-	bool strace;                      /* trace guest system calls */
+	bool strace;                      /* trace guest system calls (and
+					     say which engine runs) */
 	bool stats;                       /* print trap counts at the end */
+	bool verbose;                     /* say which engine runs and why */
 	char **argv;                      /* the first program and its args */
 	char **envp;                      /* its environment */
 };

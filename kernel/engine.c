@@ -3,6 +3,7 @@
 #include "kernel/engine.h"
 
 static const struct engine_ops *const engines[] = {
+	&kvm_engine_ops,
 	&ptrace_engine_ops,
 };
 

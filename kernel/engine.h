@@ -100,6 +100,9 @@ struct engine_ctx;
 struct engine_config {
 	int phys_fd;        /* the memory file, host fd */
 	u64 phys_size;      /* its size in bytes */
+	bool quiet;         /* init prints nothing when it fails (an
+			       automatic choice tries an engine that may
+			       not work here) */
 };
 
 struct engine_ops {
@@ -107,8 +110,9 @@ struct engine_ops {
 
 	/*
 	 * Set the engine up for physical memory cfg.  Returns 0, or
-	 * -errno with a one-line explanation already printed (for
-	 * example, -EPERM when the host forbids ptrace).
+	 * -errno with a one-line explanation already printed unless
+	 * cfg->quiet (for example, -EPERM when the host forbids ptrace).
+	 * A failed init leaves nothing behind.
 	 */
 	int (*init)(struct engine *e, const struct engine_config *cfg);
 	/* Tear everything down; every context and space dies. */
@@ -220,5 +224,6 @@ struct engine {
 const struct engine_ops *engine_lookup(const char *name);
 
 extern const struct engine_ops ptrace_engine_ops;
+extern const struct engine_ops kvm_engine_ops;
 
 #endif

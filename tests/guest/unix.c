@@ -1009,6 +1009,7 @@ static void t_options(void)
 	SYS(setsockopt(s, 6, 1, &v, sizeof v));
 	SYS(setsockopt(s, 0, 1, &v, sizeof v));
 	SYS(setsockopt(s, -1, 1, &v, sizeof v));
+	len = sizeof v; /* (was left unset: the result hung on stack garbage) */
 	SYS(getsockopt(s, 6, 1, &v, &len));
 	SYS(getsockopt(s, SOL_SOCKET, 9999, &v, &len));
 	len = 2;

@@ -10,5 +10,8 @@
 __attribute__((weak)) const struct engine_ops ptrace_engine_ops = {
 	.name = "ptrace (not in unit tests)",
 };
+__attribute__((weak)) const struct engine_ops kvm_engine_ops = {
+	.name = "kvm (not in unit tests)",
+};
 __attribute__((weak)) const char initramfs_start[1];
 __attribute__((weak)) const char initramfs_end[1];
