@@ -61,8 +61,8 @@ static const char usage[] =
 	"                 or read-only (repeatable)\n"
 	"  --engine NAME  how guest programs run: kvm (ring 3 of a KVM vCPU;\n"
 	"                 needs /dev/kvm), ptrace (host processes under\n"
-	"                 PTRACE_SYSEMU) or auto (default: kvm where\n"
-	"                 /dev/kvm works, else ptrace)\n"
+	"                 PTRACE_SYSEMU) or auto (default: ptrace for now;\n"
+	"                 kvm is experimental and opt-in)\n"
 	"  --strace       print every guest system call to stderr\n"
 	"  --verbose      say which engine runs, and why kvm does not\n"
 	"  --stats        at the end, print counts of traps and system calls\n"
@@ -162,8 +162,9 @@ static bool kvm_works(void)
 
 static void print_version(void)
 {
-	printf("umk %s (engines: kvm, ptrace; --engine auto runs %s here)\n",
-	       PACKAGE_VERSION, kvm_works() ? "kvm" : "ptrace");
+	printf("umk %s (engines: kvm, ptrace; --engine auto runs ptrace; "
+	       "--engine kvm %s here)\n", PACKAGE_VERSION,
+	       kvm_works() ? "works" : "does not work");
 }
 
 static void parse(int argc, char **argv, struct options *o)
