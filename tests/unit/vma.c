@@ -402,7 +402,7 @@ static void test_fault_anon(void)
 
 	/* No vma. */
 	CHECK_EQ(handle_mm_fault(mm, A - P, FAULT_READ, false), -EFAULT);
-	CHECK_EQ(handle_mm_fault(mm, A + 68 * P, FAULT_WRITE, false), -EFAULT);
+	CHECK_EQ(handle_mm_fault(mm, A + (N + 4) * P, FAULT_WRITE, false), -EFAULT);
 	CHECK_EQ(handle_mm_fault(mm, 0, FAULT_READ, false), -EFAULT);
 	CHECK_EQ(handle_mm_fault(mm, task_size, FAULT_READ, false), -EFAULT);
 	CHECK_EQ(handle_mm_fault(mm, ~0ULL, FAULT_READ, false), -EFAULT);
