@@ -190,8 +190,9 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 	if (!known_access) {
 		/* The engine cannot tell: a protection fault on a page we
 		   hold read-only was a write. */
-		access = present && have && !(*pte & PTE_WRITE) ? FAULT_WRITE
-								 : FAULT_READ;
+		access = (access & FAULT_NOT_FETCH) |
+			 (present && have && !(*pte & PTE_WRITE) ? FAULT_WRITE
+								  : FAULT_READ);
 	}
 	if ((access & FAULT_WRITE) && !(v->prot & PROT_WRITE))
 		return -EACCES;

@@ -480,6 +480,13 @@ static void test_fault_stale_engine(void)
 	/* The engine had it (say) read-only, and says it was a write. */
 	CHECK_EQ(handle_mm_fault(mm, A, FAULT_WRITE, true), 0);
 	CHECK_EQ(handle_mm_fault(mm, A, FAULT_READ, true), 0);
+	/*
+	 * An engine that cannot tell the access, for a data access (far
+	 * from rip) on a page another thread just made writable here: the
+	 * engine is behind, not an exec of a non-exec page.
+	 */
+	CHECK_EQ(handle_mm_fault(mm, A + 8, FAULT_NOT_FETCH, true), 0);
+	CHECK_EQ(handle_mm_fault(mm, A + 8, 0, true), -EACCES);
 	CHECK_ENGINE(mm);
 	mm_put(mm);
 	check_no_leaks();
