@@ -325,6 +325,30 @@ void force_sig_fault(struct task *t, int sig, int code, uaddr_t addr,
 		start_group_exit(t->proc, death_status(t->proc, sig));
 }
 
+int set_user_sigmask(struct task *t, uaddr_t umask, size_t size)
+{
+	sigset_t mask;
+
+	if (!umask)
+		return 0;
+	if (size != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	t->saved_blocked = t->blocked;
+	t->restore_blocked = true;
+	t->blocked = mask & ~SIG_KERNEL_ONLY;
+	return 0;
+}
+
+void restore_saved_sigmask_unless(struct task *t, bool interrupted)
+{
+	if (!interrupted && t->restore_blocked) {
+		t->blocked = t->saved_blocked;
+		t->restore_blocked = false;
+	}
+}
+
 /* ---- frames ---- */
 
 #define UC_FP_XSTATE 0x1

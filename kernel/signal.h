@@ -36,6 +36,15 @@ void sighand_put(struct sighand *sh);
 void process_continue(struct process *p);
 /* Remove and return the first pending signal in mask, or 0. */
 int dequeue_signal(struct task *t, sigset_t mask, struct linux_siginfo *info);
+/*
+ * The temporary signal mask of ppoll, pselect6 and epoll_pwait: umask
+ * (size bytes; 0: none) replaces t's mask for the call.  0, -EINVAL or
+ * -EFAULT.  After the call, restore_saved_sigmask_unless(t, rc == -EINTR):
+ * the old mask comes back, unless a signal interrupted the call, whose
+ * handler then runs under the temporary mask (sigreturn restores).
+ */
+int set_user_sigmask(struct task *t, uaddr_t umask, size_t size);
+void restore_saved_sigmask_unless(struct task *t, bool interrupted);
 
 #define SIG_KERNEL_ONLY (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
 #define valid_signal(sig) ((sig) >= 1 && (sig) <= NSIG)

@@ -556,37 +556,17 @@ long sys_epoll_wait(struct task *t, int epfd, uaddr_t uev, int max,
 	return do_epoll_wait(t, epfd, uev, max, ms_deadline(timeout));
 }
 
-/* epoll_pwait's temporary signal mask, as ppoll's. */
-static int set_temp_mask(struct task *t, uaddr_t umask, size_t size)
-{
-	sigset_t mask;
-
-	if (!umask)
-		return 0;
-	if (size != sizeof(sigset_t))
-		return -EINVAL;
-	if (copy_from_user(&mask, umask, sizeof(mask)))
-		return -EFAULT;
-	t->saved_blocked = t->blocked;
-	t->restore_blocked = true;
-	t->blocked = mask & ~SIG_KERNEL_ONLY;
-	return 0;
-}
-
-/* The mask stays for the handler only when a signal interrupted us. */
+/* epoll_pwait's temporary mask stays for the handler only if one runs. */
 static long end_temp_mask(struct task *t, long rc)
 {
-	if (rc != -EINTR && t->restore_blocked) {
-		t->blocked = t->saved_blocked;
-		t->restore_blocked = false;
-	}
+	restore_saved_sigmask_unless(t, rc == -EINTR);
 	return rc;
 }
 
 long sys_epoll_pwait(struct task *t, int epfd, uaddr_t uev, int max,
 		     int timeout, uaddr_t umask, size_t size)
 {
-	int rc = set_temp_mask(t, umask, size);
+	int rc = set_user_sigmask(t, umask, size);
 
 	if (rc < 0)
 		return rc;
@@ -614,7 +594,7 @@ long sys_epoll_pwait2(struct task *t, int epfd, uaddr_t uev, int max,
 				   MIN(ts.tv_sec, 1LL << 32) * NSEC_PER_SEC +
 				   ts.tv_nsec;
 	}
-	rc = set_temp_mask(t, umask, size);
+	rc = set_user_sigmask(t, umask, size);
 	if (rc < 0)
 		return rc;
 	return end_temp_mask(t, do_epoll_wait(t, epfd, uev, max, deadline));

@@ -145,30 +145,10 @@ long sys_poll(struct task *t, uaddr_t ufds, unsigned n, int timeout)
 	return rc;
 }
 
-/* ppoll/pselect6: run with a temporary signal mask. */
-static int set_temp_mask(struct task *t, uaddr_t umask, size_t size)
-{
-	sigset_t mask;
-
-	if (!umask)
-		return 0;
-	if (size != sizeof(sigset_t))
-		return -EINVAL;
-	if (copy_from_user(&mask, umask, sizeof(mask)))
-		return -EFAULT;
-	t->saved_blocked = t->blocked;
-	t->restore_blocked = true;
-	t->blocked = mask & ~SIG_KERNEL_ONLY;
-	return 0;
-}
-
 /* After the call: the mask stays for the handler only if one runs. */
 static long end_temp_mask(struct task *t, long rc)
 {
-	if (rc != -EINTR && t->restore_blocked) {
-		t->blocked = t->saved_blocked;
-		t->restore_blocked = false;
-	}
+	restore_saved_sigmask_unless(t, rc == -EINTR);
 	return rc == -EINTR ? -ERESTARTNOHAND : rc;
 }
 
@@ -205,7 +185,7 @@ long sys_ppoll(struct task *t, uaddr_t ufds, unsigned n, uaddr_t uts,
 			return -EINVAL;
 		deadline = ts_deadline(&ts);
 	}
-	rc = set_temp_mask(t, umask, size);
+	rc = set_user_sigmask(t, umask, size);
 	if (rc < 0)
 		return rc;
 	rc = poll_user(t, ufds, n, deadline);
@@ -333,7 +313,7 @@ long sys_pselect6(struct task *t, int n, uaddr_t uin, uaddr_t uout,
 	}
 	if (usig && copy_from_user(&sig, usig, sizeof(sig)))
 		return -EFAULT;
-	rc = set_temp_mask(t, sig.ss, sig.len);
+	rc = set_user_sigmask(t, sig.ss, sig.len);
 	if (rc < 0)
 		return rc;
 	rc = do_select(t, n, uin, uout, uex, deadline);
