@@ -219,26 +219,27 @@ long sys_sched_getparam(struct task *t, pid_t pid, uaddr_t uparam)
 	return put_user((int)o->rt_priority, uparam);
 }
 
-long sys_sched_get_priority_max(struct task *t, int policy)
+/* A policy's priority bound: rt for the real-time ones, 0 for the rest. */
+static long priority_bound(int policy, long rt)
 {
-	(void)t;
 	if (rt_policy(policy))
-		return 99;
+		return rt;
 	return valid_policy(policy) || policy == SCHED_DEADLINE ||
 			       policy == SCHED_EXT
 		       ? 0
 		       : -EINVAL;
 }
 
+long sys_sched_get_priority_max(struct task *t, int policy)
+{
+	(void)t;
+	return priority_bound(policy, 99);
+}
+
 long sys_sched_get_priority_min(struct task *t, int policy)
 {
 	(void)t;
-	if (rt_policy(policy))
-		return 1;
-	return valid_policy(policy) || policy == SCHED_DEADLINE ||
-			       policy == SCHED_EXT
-		       ? 0
-		       : -EINVAL;
+	return priority_bound(policy, 1);
 }
 
 long sys_sched_rr_get_interval(struct task *t, pid_t pid, uaddr_t uts)
