@@ -412,6 +412,19 @@ static void vma_name(const struct pfs_ctx *c, struct mm *mm, struct vma *v,
 		pb_puts(b, "[stack]");
 }
 
+/* End the maps line begun at start: the name at column 73, as seq_pad()s. */
+static void maps_name(struct pbuf *b, size_t start, const char *name,
+		      size_t len)
+{
+	if (len) {
+		for (size_t width = b->len - start; width < 72; width++)
+			pb_putc(b, ' ');
+		pb_putc(b, ' ');
+		pb_write(b, name, len);
+	}
+	pb_putc(b, '\n');
+}
+
 static int show_maps(struct pfs_ctx *c, struct pbuf *b)
 {
 	struct mm *mm = ctx_mm(c);
@@ -421,7 +434,7 @@ static int show_maps(struct pfs_ctx *c, struct pbuf *b)
 		return 0;
 	list_for_each(v, &mm->vmas, link) {
 		struct inode *inode = NULL;
-		size_t start = b->len, width;
+		size_t start = b->len;
 
 		/* The inode the guest sees: the overlay's for backing files. */
 		if (v->file)
@@ -438,21 +451,13 @@ static int show_maps(struct pfs_ctx *c, struct pbuf *b)
 			  inode ? dev_major(inode->sb->dev) : 0,
 			  inode ? dev_minor(inode->sb->dev) : 0,
 			  (unsigned long long)(inode ? inode->ino : 0));
-		width = b->len - start;
 		{
 			struct pbuf name = { 0 };
 
 			vma_name(c, mm, v, &name);
-			if (name.len) {
-				/* Names start at column 73, as seq_pad()s. */
-				for (; width < 72; width++)
-					pb_putc(b, ' ');
-				pb_putc(b, ' ');
-				pb_write(b, name.buf, name.len);
-			}
+			maps_name(b, start, name.buf, name.len);
 			pb_free(&name);
 		}
-		pb_putc(b, '\n');
 	}
 	/* The host's special mappings, above every guest mapping. */
 	for (int i = 0; i < engine->nspecials; i++) {
@@ -462,9 +467,7 @@ static int show_maps(struct pfs_ctx *c, struct pbuf *b)
 		pb_printf(b, "%08llx-%08llx %s 00000000 00:00 0 ",
 			  (unsigned long long)sp->start,
 			  (unsigned long long)sp->end, sp->perms);
-		for (size_t width = b->len - start; width < 72; width++)
-			pb_putc(b, ' ');
-		pb_printf(b, " %s\n", sp->name);
+		maps_name(b, start, sp->name, strlen(sp->name));
 	}
 	return 0;
 }
