@@ -789,6 +789,7 @@ long sys_readahead(struct task *t, int fd, s64 off, size_t count)
 	return rc;
 }
 
+#define SYNC_FILE_RANGE_WRITE 2
 #define SYNC_FILE_RANGE_ALL 7 /* WAIT_BEFORE | WRITE | WAIT_AFTER */
 
 long sys_sync_file_range(struct task *t, int fd, s64 off, s64 nbytes,
@@ -808,7 +809,7 @@ long sys_sync_file_range(struct task *t, int fd, s64 off, s64 nbytes,
 	else if (!S_ISREG(mode) && !S_ISBLK(mode) && !S_ISDIR(mode) &&
 		 !S_ISLNK(mode))
 		rc = -ESPIPE;
-	else if ((flags & 2) && f->fop && f->fop->fsync)
+	else if ((flags & SYNC_FILE_RANGE_WRITE) && f->fop && f->fop->fsync)
 		rc = f->fop->fsync(f, true); /* WRITE: start write-back */
 	file_put(f);
 	return rc;
