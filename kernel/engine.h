@@ -220,10 +220,15 @@ struct engine {
 	void *priv;         /* the engine's own */
 };
 
+int engine_reset_fpu(struct engine *e, struct engine_ctx *ctx);
+int engine_copy_fpu(struct engine *e, struct engine_ctx *to,
+		    struct engine_ctx *from);
+
 /* The engines compiled into umk; NULL if name is unknown. */
 const struct engine_ops *engine_lookup(const char *name);
 
 extern const struct engine_ops ptrace_engine_ops;
 extern const struct engine_ops kvm_engine_ops;
+extern const struct engine_ops systrap_engine_ops;
 
 #endif

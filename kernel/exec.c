@@ -384,6 +384,8 @@ static void commit(struct task *t, struct mm *mm, struct file *f,
 	} else if (engine->ops->ctx_create(mm->as, t, &t->ctx) < 0) {
 		panic("ctx_create");
 	}
+	if (engine_reset_fpu(engine, t->ctx) < 0)
+		panic("engine_reset_fpu");
 	t->proc->did_exec = true;
 	timers_release(t->proc, true);
 	t->mm = mm;

@@ -117,7 +117,7 @@ long do_clone(struct task *t, u64 flags, uaddr_t newsp, uaddr_t parent_tid,
 		mm_get(t->mm);
 		c->mm = t->mm;
 		rc = engine->ops->ctx_create(c->mm->as, c, &c->ctx);
-		if (rc < 0)
+		if (rc < 0 || engine_copy_fpu(engine, c->ctx, t->ctx) < 0)
 			goto out_nomem;
 	} else if (flags & CLONE_VM) {
 		mm_get(t->mm);
@@ -127,7 +127,7 @@ long do_clone(struct task *t, u64 flags, uaddr_t newsp, uaddr_t parent_tid,
 		if (!c->mm)
 			goto out_nomem;
 		rc = engine->ops->ctx_create(c->mm->as, c, &c->ctx);
-		if (rc < 0)
+		if (rc < 0 || engine_copy_fpu(engine, c->ctx, t->ctx) < 0)
 			goto out_nomem;
 	}
 	if (flags & CLONE_FILES) {

@@ -46,7 +46,11 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/ucontext.h>
 #include <sys/user.h>
+#include <asm/prctl.h>
+#include <linux/audit.h>
+#include <linux/futex.h>
 #include <linux/filter.h>
 #undef PAGE_SIZE
 #undef PAGE_SHIFT
@@ -80,6 +84,10 @@ struct engine_as {
 	struct engine_ctx *threads; /* every host thread of the stub */
 	int nthreads, nparked;
 	struct engine_as *pool_next;
+	/* systrap */
+	struct engine_ctx *main;    /* the batch thread, never a guest's */
+	char *msg;                  /* umk's mapping of the message slots */
+	u64 msg_used[STUB_MSG_SLOTS / 64];
 };
 
 /*
@@ -101,6 +109,14 @@ struct engine_ctx {
 	struct uregs stash_regs;
 	int sched_fd;           /* /proc/PID/task/TID/schedstat, or -1 */
 	struct engine_ctx *hash_next, *as_next, *stash_next;
+	/* systrap */
+	bool main;              /* the stub's main thread */
+	int mslot;              /* message slot, -1 for none */
+	struct stub_msg *m;     /* umk's mapping of it */
+	u64 uc_off, fp_off;     /* the last trap's frame, in the slot */
+	u64 fs_base, gs_base;   /* what the host thread has */
+	int run_idx;            /* in pe->run, or -1 */
+	u64 kick_ns;            /* when a kick went unanswered since, or 0 */
 };
 
 struct pt_engine {
@@ -121,6 +137,19 @@ struct pt_engine {
 	int npool;
 	struct engine_ctx *hash[PID_HASH];
 	struct engine_ctx *stash;   /* stops to report before waiting */
+	/* systrap */
+	bool systrap;
+	int msg_fd;
+	char *msg_base;
+	struct stub_bell *bell;
+	struct engine_ctx **run;    /* running contexts, to scan */
+	int nrun, run_cap, scan_pos;
+	int ncpus;                  /* host CPUs umk may use */
+	u64 spin_ns;                /* umk polls this long before sleeping */
+	unsigned thread_spin;       /* TSC ticks a trapped thread polls */
+	struct sock_filter strict[64];
+	unsigned strict_len;
+	u64 kick_check_ns;          /* last look for unanswered kicks */
 };
 
 _Static_assert(sizeof(struct uregs) == sizeof(struct user_regs_struct),
@@ -131,6 +160,8 @@ static int err(void)
 {
 	return -errno;
 }
+
+static void st_thread_exit(struct engine_ctx *th);
 
 /* ---- the pid -> context map ------------------------------------------ */
 
@@ -221,12 +252,30 @@ static int ctl_create(struct pt_engine *pe)
 
 static int filter_build(struct pt_engine *pe)
 {
-	scmp_filter_ctx f = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	/*
+	 * systrap: guest threads add a filter that traps their system
+	 * calls; a kill here would win over that trap, so the stub's own
+	 * filter traps too (the main thread is traced: a trap there is a
+	 * stop umk takes for a broken stub).  Guest threads need futex,
+	 * rt_sigreturn, exit and arch_prctl; a new one sigaltstack and
+	 * seccomp.  The strict filter decides what guest threads may do.
+	 */
+	scmp_filter_ctx f = seccomp_init(pe->systrap ? SCMP_ACT_TRAP :
+					 SCMP_ACT_KILL_PROCESS);
 	int fd, rc = -ENOMEM;
 	off_t len;
 
 	if (!f)
 		return -ENOMEM;
+	if (pe->systrap &&
+	    (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(futex), 0) ||
+	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0) ||
+	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0) ||
+	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 0) ||
+	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 0) ||
+	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+			      SCMP_A0(SCMP_CMP_EQ, STUB_CLONE_FLAGS_ST))))
+		goto out_release;
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
 			     SCMP_A3(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED),
 			     SCMP_A4(SCMP_CMP_EQ, STUB_MEMFD)) ||
@@ -249,7 +298,7 @@ static int filter_build(struct pt_engine *pe)
 		goto out_close;
 	len = lseek(fd, 0, SEEK_CUR);
 	if (len <= 0 || len % sizeof(struct sock_filter) ||
-	    len > (off_t)(STUB_CTL_SIZE - 8))
+	    len > (off_t)(STUB_STRICT_OFF - 8))
 		goto out_close;
 	pe->filter = malloc(len);
 	if (!pe->filter || pread(fd, pe->filter, len, 0) != len)
@@ -266,8 +315,8 @@ out_release:
 /* ---- starting stubs ------------------------------------------------------ */
 
 struct spawn_args {
-	int image_fd, phys_fd, ctl_fd, sync_fd;
-	char *argv[4];
+	int image_fd, phys_fd, ctl_fd, sync_fd, msg_fd;
+	char *argv[5];
 };
 
 static char spawn_stack[16384] __attribute__((aligned(16)));
@@ -280,7 +329,7 @@ static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
 	char *envp[] = { NULL };
-	int img, m, c, s;
+	int img, m, c, s, g = -1;
 
 	setpgid(0, 0);
 	/* Move everything above the fixed numbers before using them. */
@@ -288,8 +337,11 @@ static int spawn_child(void *arg)
 	m = fcntl(a->phys_fd, F_DUPFD, 16);
 	c = fcntl(a->ctl_fd, F_DUPFD, 16);
 	s = fcntl(a->sync_fd, F_DUPFD, 16);
+	if (a->msg_fd >= 0)
+		g = fcntl(a->msg_fd, F_DUPFD, 16);
 	if (img < 0 || m < 0 || c < 0 || s < 0 || dup2(m, STUB_MEMFD) < 0 ||
-	    dup2(c, STUB_CTLFD) < 0 || dup2(s, STUB_SYNCFD) < 0)
+	    dup2(c, STUB_CTLFD) < 0 || dup2(s, STUB_SYNCFD) < 0 ||
+	    (a->msg_fd >= 0 && (g < 0 || dup2(g, STUB_MSGFD) < 0)))
 		_exit(STUB_EXIT_EXEC);
 	syscall(SYS_execveat, img, "", a->argv, envp, AT_EMPTY_PATH);
 	_exit(STUB_EXIT_EXEC);
@@ -305,6 +357,9 @@ static const char *stub_exit_reason(int code)
 	case STUB_EXIT_PRIVS: return "could not drop privileges";
 	case STUB_EXIT_SECCOMP: return "could not install its seccomp filter";
 	case STUB_EXIT_EXEC: return "could not be executed";
+	case STUB_EXIT_MSG: return "could not map its message pages";
+	case STUB_EXIT_SIGNALS: return "could not set its signal handlers";
+	case STUB_EXIT_THREAD: return "could not start a thread";
 	default: return "died";
 	}
 }
@@ -322,15 +377,23 @@ static int wait_pid(pid_t pid, int *status)
 	}
 }
 
+/* systrap: where control slot slot's message slots are in the memory. */
+#define MSG_HEAD 0x200000ULL
+static u64 msg_offset(int slot)
+{
+	return MSG_HEAD + (u64)slot * STUB_MSG_SIZE;
+}
+
 /*
- * Start a stub in mode ('s' or 'd') using control slot slot; the stub
- * is traced and, for 's', stopped at its ready trap.  Returns the pid
- * or -errno, with a message for failures the user must fix.
+ * Start a stub in mode ('s', 't' for systrap, or 'd') using control
+ * slot slot; the stub is traced and, for 's' and 't', stopped at its
+ * ready trap.  Returns the pid or -errno, with a message for failures
+ * the user must fix.
  */
 static pid_t stub_spawn(struct pt_engine *pe, char mode, int slot)
 {
 	struct spawn_args a;
-	char modes[2] = { mode, 0 }, off[24];
+	char modes[2] = { mode, 0 }, off[24], moff[24];
 	struct stub_ctl *ctl;
 	int sync[2], status;
 	pid_t pid;
@@ -341,10 +404,21 @@ static pid_t stub_spawn(struct pt_engine *pe, char mode, int slot)
 	memcpy(ctl->filter, pe->filter, pe->filter_len * sizeof(*pe->filter));
 	snprintf(off, sizeof(off), "%llx",
 		 (unsigned long long)slot * STUB_CTL_SIZE);
+	snprintf(moff, sizeof(moff), "%llx",
+		 (unsigned long long)msg_offset(slot));
+	if (mode == 't') {
+		u64 *strict = (u64 *)((char *)ctl + STUB_STRICT_OFF);
+
+		strict[0] = pe->strict_len;
+		memcpy(strict + 1, pe->strict,
+		       pe->strict_len * sizeof(pe->strict[0]));
+	}
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return err();
 	a = (struct spawn_args){ pe->image_fd, pe->phys_fd, pe->ctl_fd,
-				 sync[0], { "umk-stub", modes, off, NULL } };
+				 sync[0], mode == 't' ? pe->msg_fd : -1,
+				 { "umk-stub", modes, off,
+				   mode == 't' ? moff : NULL, NULL } };
 	pid = clone(spawn_child, spawn_stack + sizeof(spawn_stack),
 		    CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
 	close(sync[0]);
@@ -352,9 +426,10 @@ static pid_t stub_spawn(struct pt_engine *pe, char mode, int slot)
 		close(sync[1]);
 		return err();
 	}
+	/* A systrap stub's guest threads are not traced: no TRACECLONE. */
 	if (ptrace(PTRACE_SEIZE, pid, 0,
 		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD |
-			   PTRACE_O_TRACECLONE) < 0) {
+			   (mode == 't' ? 0 : PTRACE_O_TRACECLONE)) < 0) {
 		int e = errno;
 
 		close(sync[1]);
@@ -436,6 +511,8 @@ static struct engine_ctx *thread_new(struct engine_as *as, pid_t tid)
 	th->tid = tid;
 	th->parked = true;
 	th->sched_fd = -1;
+	th->mslot = -1;
+	th->run_idx = -1;
 	th->as_next = as->threads;
 	as->threads = th;
 	as->nthreads++;
@@ -484,12 +561,15 @@ static struct engine_ctx *find_parked(struct engine_as *as)
 	struct engine_ctx *th;
 
 	for (th = as->threads; th; th = th->as_next)
-		if (th->parked)
+		if (th->parked && !th->main)
 			return th;
 	return NULL;
 }
 
 /* ---- address spaces -------------------------------------------------------- */
+
+static void as_kill(struct engine_as *as);
+static struct engine_ctx *st_thread_clone(struct engine_as *as);
 
 static int pt_as_create(struct engine *e, struct engine_as **out)
 {
@@ -508,7 +588,7 @@ static int pt_as_create(struct engine *e, struct engine_as **out)
 	slot = slot_alloc(pe);
 	if (slot < 0)
 		return slot;
-	pid = stub_spawn(pe, 's', slot);
+	pid = stub_spawn(pe, pe->systrap ? 't' : 's', slot);
 	if (pid < 0) {
 		slot_free(pe, slot);
 		return pid == -EPERM ? -EPERM : -EAGAIN;
@@ -526,6 +606,19 @@ static int pt_as_create(struct engine *e, struct engine_as **out)
 	as->slot = slot;
 	as->ctl = slot_ctl(pe, slot);
 	as->ctl->nops = 0;
+	if (pe->systrap) {
+		/* One guest thread at once: exec moves a task onto it. */
+		as->main = as->threads;
+		as->main->main = true;
+		as->msg = pe->msg_base + msg_offset(slot);
+		/* The first stub (probe_stub's) gives the selectors batches use. */
+		if (!pe->seg.cs)
+			ptrace(PTRACE_GETREGS, pid, 0, &pe->seg);
+		if (!st_thread_clone(as)) {
+			as_kill(as);
+			return -EAGAIN;
+		}
+	}
 	*out = as;
 	return 0;
 }
@@ -560,6 +653,9 @@ static void as_kill(struct engine_as *as)
 		reap_thread(th->tid);
 		thread_free(th);
 	}
+	if (as->msg)
+		fallocate(as->pe->msg_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  msg_offset(as->slot), STUB_MSG_SIZE);
 	slot_free(as->pe, as->slot);
 	free(as);
 }
@@ -572,10 +668,12 @@ static void pt_as_destroy(struct engine_as *as)
 
 	if (as->nparked != as->nthreads)
 		abort(); /* a broken kernel invariant: the caller's bug */
-	if (as->error || as->nthreads > 1 || pe->npool >= POOL_MAX) {
+	if (as->error || as->nthreads > (pe->systrap ? 2 : 1) ||
+	    pe->npool >= POOL_MAX) {
 		as_kill(as);
 		return;
 	}
+
 	/* Wipe it lazily: the munmap runs with the next user's first flush. */
 	as->ctl->nops = 0;
 	as->last = NULL;
@@ -706,6 +804,8 @@ static int wait_batch(struct engine_ctx *th, struct user_regs_struct *r,
 						WSTOPSIG(status) == SIGILL) &&
 			    !stale_guest_fault(tid))
 				return -EIO; /* the stub itself faulted */
+			if (!(status >> 16) && WSTOPSIG(status) == SIGSYS)
+				return -EIO; /* a call its filter refused */
 		}
 		if (ptrace(PTRACE_CONT, tid, 0, 0) < 0)
 			return -EIO;
@@ -802,7 +902,7 @@ static int flush(struct engine_as *as)
 		return as->error;
 	if (!as->ctl->nops)
 		return 0;
-	th = stopped_thread(as);
+	th = as->main ? as->main : stopped_thread(as);
 	if (!th) {
 		as->error = -EIO;
 		return as->error;
@@ -842,13 +942,15 @@ static struct engine_ctx *thread_clone(struct engine_as *as)
 	return th;
 }
 
+static struct engine_ctx *st_thread_clone(struct engine_as *as);
+
 static int pt_ctx_create(struct engine_as *as, void *cookie,
 			 struct engine_ctx **out)
 {
 	struct engine_ctx *th = find_parked(as);
 
 	if (!th) {
-		th = thread_clone(as);
+		th = as->main ? st_thread_clone(as) : thread_clone(as);
 		if (!th)
 			return as->error == -ENOMEM ? -ENOMEM : -EAGAIN;
 	}
@@ -880,6 +982,10 @@ static void pt_ctx_destroy(struct engine_ctx *ctx)
 	as->nparked++;
 	if (ctx->tid == as->pid || as->nparked <= MAX_PARKED || as->error)
 		return;
+	if (as->main) {
+		st_thread_exit(ctx);
+		return;
+	}
 	/* One host thread fewer: it runs exit as its last batch. */
 	if (queue(as, SYS_exit, 0, 0, 0, 0, 0, 0) == 0 &&
 	    flush_on(as, ctx, NULL) == 1)
@@ -897,8 +1003,10 @@ static int pt_ctx_set_as(struct engine_ctx *ctx, struct engine_as *as)
 	struct engine_ctx *p = find_parked(as), tmp;
 	struct engine_as *old = ctx->as;
 
+	if (!p && as->main)
+		p = st_thread_clone(as);
 	if (!p)
-		return -EBUSY;
+		return as->main ? -EAGAIN : -EBUSY;
 	if (ctx->running || ctx->stashed || p->stashed)
 		abort();
 	hash_del(pe, ctx);
@@ -910,10 +1018,22 @@ static int pt_ctx_set_as(struct engine_ctx *ctx, struct engine_as *as)
 	ctx->tid = p->tid;
 	ctx->sched_fd = p->sched_fd;
 	ctx->regs_valid = false;
+	ctx->mslot = p->mslot;
+	ctx->m = p->m;
+	ctx->uc_off = p->uc_off;
+	ctx->fp_off = p->fp_off;
+	ctx->fs_base = p->fs_base;
+	ctx->gs_base = p->gs_base;
 	p->as = tmp.as;
 	p->tid = tmp.tid;
 	p->sched_fd = tmp.sched_fd;
 	p->regs_valid = false;
+	p->mslot = tmp.mslot;
+	p->m = tmp.m;
+	p->uc_off = tmp.uc_off;
+	p->fp_off = tmp.fp_off;
+	p->fs_base = tmp.fs_base;
+	p->gs_base = tmp.gs_base;
 	{
 		struct engine_ctx **l;
 
@@ -1182,6 +1302,590 @@ static s64 pt_cpu_time(struct engine_ctx *ctx)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* ---- systrap: guest threads that trap by signal -------------------------
+ *
+ * The systrap engine is this engine with another way of running guest
+ * code (stub.c has the stub's side).  A space is still a stub process
+ * whose main thread umk traces and runs batches on; guest threads are
+ * other, untraced host threads of the stub under a strict seccomp
+ * filter.  Their system calls raise SIGSYS, their faults SIGSEGV and
+ * the rest, and a kick is a signal too: the stub's handler writes why
+ * into the thread's message slot (shared memory), rings the doorbell
+ * and waits.  umk reads and writes the registers in the signal frame
+ * through its own mapping and lets the thread go, so a system call
+ * costs a signal and two futex hand-offs, no ptrace stop, and on a
+ * multi-CPU host a poll instead of the hand-offs when both are awake.
+ *
+ * Everything in a message slot is writable by the guest process
+ * itself, so umk reads each value once, checks it, and lets a lie harm
+ * no one but that process.
+ */
+
+static int futex(u32 *addr, int op, u32 val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
+}
+
+static int msg_slot_alloc(struct engine_as *as)
+{
+	for (int i = 0; i < STUB_MSG_SLOTS / 64; i++) {
+		if (~as->msg_used[i]) {
+			int b = __builtin_ctzll(~as->msg_used[i]);
+
+			as->msg_used[i] |= 1ULL << b;
+			return i * 64 + b;
+		}
+	}
+	return -1;
+}
+
+static void msg_slot_free(struct engine_as *as, int k)
+{
+	as->msg_used[k / 64] &= ~(1ULL << (k % 64));
+}
+
+static char *msg_slot(struct engine_as *as, int k)
+{
+	return as->msg + (u64)k * STUB_MSG_SLOT;
+}
+
+static void run_add(struct pt_engine *pe, struct engine_ctx *th)
+{
+	if (pe->nrun == pe->run_cap) {
+		int cap = pe->run_cap ? pe->run_cap * 2 : 64;
+		struct engine_ctx **n = realloc(pe->run, cap * sizeof(*n));
+
+		if (!n)
+			abort(); /* a few pointers; nothing sane to do */
+		pe->run = n;
+		pe->run_cap = cap;
+	}
+	th->run_idx = pe->nrun;
+	pe->run[pe->nrun++] = th;
+}
+
+static void run_del(struct pt_engine *pe, struct engine_ctx *th)
+{
+	int i = th->run_idx;
+
+	if (i < 0)
+		return;
+	pe->run[i] = pe->run[--pe->nrun];
+	pe->run[i]->run_idx = i;
+	th->run_idx = -1;
+}
+
+/* The kernel's ucontext up to uc_sigmask (glibc's type is longer). */
+#define UC_SIZE (offsetof(ucontext_t, uc_sigmask) + 8)
+
+/*
+ * Check where the handler says its frame is and remember it: the
+ * ucontext and the XSAVE area must lie in the thread's signal stack.
+ */
+static int frame_locate(struct engine_ctx *th)
+{
+	struct pt_engine *pe = th->as->pe;
+	u64 base = STUB_MSG + (u64)th->mslot * STUB_MSG_SLOT;
+	u64 uc = __atomic_load_n(&th->m->uc, __ATOMIC_RELAXED), fp;
+	ucontext_t *u;
+
+	if (uc < base + STUB_MSG_STACK || uc > base + STUB_MSG_SLOT - UC_SIZE ||
+	    uc % 8)
+		return -EFAULT;
+	u = (ucontext_t *)(msg_slot(th->as, th->mslot) + (uc - base));
+	fp = (u64)__atomic_load_n(&u->uc_mcontext.fpregs, __ATOMIC_RELAXED);
+	if (fp < base + STUB_MSG_STACK ||
+	    fp > base + STUB_MSG_SLOT - pe->e->fpu_size || fp % 64)
+		return -EFAULT;
+	th->uc_off = uc - base;
+	th->fp_off = fp - base;
+	return 0;
+}
+
+static ucontext_t *frame_uc(struct engine_ctx *th)
+{
+	return (ucontext_t *)(msg_slot(th->as, th->mslot) + th->uc_off);
+}
+
+/* A thread the guest broke (its slot makes no sense): end the space. */
+static void st_broken(struct engine_as *as)
+{
+	kill(as->pid, SIGKILL);
+	as->error = -EIO;
+}
+
+/* Read the registers and the reason of the stop th reported. */
+static void st_collect(struct engine_ctx *th, struct uregs *r,
+		       struct trap *trap)
+{
+	struct pt_engine *pe = th->as->pe;
+	struct stub_msg *m = th->m;
+	greg_t *g;
+	u64 csgsfs;
+	int signo = m->signo, code = m->code;
+
+	memset(trap, 0, sizeof(*trap));
+	if (frame_locate(th) < 0) {
+		st_broken(th->as);
+		trap->kind = TRAP_GONE;
+		*r = th->host_regs;
+		return;
+	}
+	g = frame_uc(th)->uc_mcontext.gregs;
+	r->r8 = g[REG_R8]; r->r9 = g[REG_R9]; r->r10 = g[REG_R10];
+	r->r11 = g[REG_R11]; r->r12 = g[REG_R12]; r->r13 = g[REG_R13];
+	r->r14 = g[REG_R14]; r->r15 = g[REG_R15]; r->rdi = g[REG_RDI];
+	r->rsi = g[REG_RSI]; r->rbp = g[REG_RBP]; r->rbx = g[REG_RBX];
+	r->rdx = g[REG_RDX]; r->rax = g[REG_RAX]; r->rcx = g[REG_RCX];
+	r->rsp = g[REG_RSP]; r->rip = g[REG_RIP]; r->eflags = g[REG_EFL];
+	csgsfs = g[REG_CSGSFS];
+	r->cs = pe->seg.cs;
+	r->ss = pe->seg.ss;
+	r->ds = pe->seg.ds;
+	r->es = pe->seg.es;
+	r->fs = pe->seg.fs;
+	r->gs = pe->seg.gs;
+	(void)csgsfs;
+	r->fs_base = th->fs_base;
+	r->gs_base = th->gs_base;
+	r->orig_rax = (u64)-1;
+	if (signo == SIGSYS && code == 1 /* SYS_SECCOMP */) {
+		if (m->arch == AUDIT_ARCH_X86_64) {
+			trap->kind = TRAP_SYSCALL;
+			r->orig_rax = r->rax;
+			r->rax = (u64)-ENOSYS;
+			return;
+		}
+		/* int $0x80 and friends: a kernel without 32-bit calls. */
+		trap->kind = TRAP_EXCEPTION;
+		trap->signo = SIGSEGV;
+		trap->code = SI_KERNEL;
+		trap->trapno = 13;
+		r->rip -= 2;
+		return;
+	}
+	if ((signo == SIGSEGV || signo == SIGBUS || signo == SIGILL ||
+	     signo == SIGFPE || signo == SIGTRAP) &&
+	    (code > 0 || code == SI_KERNEL)) {
+		unsigned long err = g[REG_ERR];
+
+		trap->trapno = (int)g[REG_TRAPNO];
+		trap->signo = signo;
+		trap->code = code;
+		trap->addr = m->addr;
+		if (signo == SIGSEGV && trap->trapno == 14) {
+			trap->kind = TRAP_PAGE_FAULT;
+			trap->present = err & 1;
+			trap->access = err & 2 ? FAULT_WRITE :
+				       err & 16 ? FAULT_EXEC : FAULT_READ;
+			return;
+		}
+		trap->kind = TRAP_EXCEPTION;
+		if (signo == SIGSEGV)
+			trap->addr = 0;
+		return;
+	}
+	/* The kick, or anything else: nothing the guest should see. */
+	trap->kind = TRAP_INTERRUPTED;
+}
+
+/*
+ * A new guest-capable host thread: a batch clones the main thread onto
+ * a stack in a free message slot, and the child stops at its first
+ * trap (stub_thread_first) once its filter is in.
+ */
+static struct engine_ctx *st_thread_clone(struct engine_as *as)
+{
+	u64 base;
+	struct stub_msg *m;
+	struct engine_ctx *th;
+	int k = msg_slot_alloc(as), status;
+
+	if (k < 0)
+		return NULL;
+	m = (struct stub_msg *)msg_slot(as, k);
+	memset(m, 0, sizeof(*m));
+	base = STUB_MSG + (u64)k * STUB_MSG_SLOT;
+	if (queue(as, SYS_clone, STUB_CLONE_FLAGS_ST, base + STUB_MSG_STACK,
+		  base + offsetof(struct stub_msg, tid),
+		  base + offsetof(struct stub_msg, tid), 0, 0) < 0 ||
+	    flush_on(as, as->main, NULL) != 0)
+		goto fail;
+	for (int waited = 0;
+	     __atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != MSG_TRAPPED;
+	     waited++) {
+		struct timespec ts = { 0, 10000000 };
+
+		if (waited == 500 ||
+		    waitpid(as->pid, &status, __WALL | WNOHANG) == as->pid)
+			goto broken;
+		futex(&m->state, FUTEX_WAIT, MSG_RUNNING, &ts);
+	}
+	th = thread_new(as, (pid_t)__atomic_load_n(&m->tid, __ATOMIC_ACQUIRE));
+	if (!th)
+		goto broken;
+	th->mslot = k;
+	th->m = m;
+	if (frame_locate(th) < 0 ||
+	    (u64)frame_uc(th)->uc_mcontext.gregs[REG_RIP] !=
+		    STUB_SYM_stub_thread_first) {
+		thread_free(th);
+		goto broken;
+	}
+	return th;
+broken:
+	st_broken(as);
+fail:
+	msg_slot_free(as, k);
+	return NULL;
+}
+
+/* End a parked guest thread: it exits from its handler. */
+static void st_thread_exit(struct engine_ctx *th)
+{
+	struct engine_as *as = th->as;
+	struct stub_msg *m = th->m;
+	u32 tid;
+
+	__atomic_store_n(&m->state, MSG_EXIT, __ATOMIC_SEQ_CST);
+	futex(&m->state, FUTEX_WAKE, 1, NULL);
+	/* The slot is free once the kernel has cleared tid (CLEARTID). */
+	for (int waited = 0;
+	     (tid = __atomic_load_n(&m->tid, __ATOMIC_ACQUIRE)) != 0;
+	     waited++) {
+		struct timespec ts = { 0, 10000000 };
+
+		if (waited == 500) {
+			st_broken(as); /* the slot stays taken */
+			thread_free(th);
+			return;
+		}
+		futex(&m->tid, FUTEX_WAIT, tid, &ts);
+	}
+	msg_slot_free(as, th->mslot);
+	thread_free(th);
+}
+
+static int st_resume(struct engine_ctx *ctx, const struct uregs *r)
+{
+	struct engine_as *as = ctx->as;
+	struct pt_engine *pe = as->pe;
+	struct stub_msg *m = ctx->m;
+	ucontext_t *uc;
+	greg_t *g;
+	int rc;
+
+	if (as->ctl->nops || as->error) {
+		rc = flush_on(as, as->main, NULL);
+		if (rc < 0)
+			return rc;
+	}
+	uc = frame_uc(ctx);
+	g = uc->uc_mcontext.gregs;
+	g[REG_R8] = r->r8; g[REG_R9] = r->r9; g[REG_R10] = r->r10;
+	g[REG_R11] = r->r11; g[REG_R12] = r->r12; g[REG_R13] = r->r13;
+	g[REG_R14] = r->r14; g[REG_R15] = r->r15; g[REG_RDI] = r->rdi;
+	g[REG_RSI] = r->rsi; g[REG_RBP] = r->rbp; g[REG_RBX] = r->rbx;
+	g[REG_RDX] = r->rdx; g[REG_RAX] = r->rax; g[REG_RCX] = r->rcx;
+	g[REG_RSP] = r->rsp; g[REG_RIP] = r->rip; g[REG_EFL] = r->eflags;
+	/* The selectors are the host's (cs, gs, fs, ss in one word). */
+	g[REG_CSGSFS] = (greg_t)(pe->seg.cs | (pe->seg.ss << 48));
+	memset(&uc->uc_sigmask, 0, 8);
+	if (r->fs_base != ctx->fs_base) {
+		m->fs_base = r->fs_base;
+		m->set_base |= 1;
+		ctx->fs_base = r->fs_base;
+	}
+	if (r->gs_base != ctx->gs_base) {
+		m->gs_base = r->gs_base;
+		m->set_base |= 2;
+		ctx->gs_base = r->gs_base;
+	}
+	ctx->running = true;
+	ctx->kick_ns = 0;
+	run_add(pe, ctx);
+	/*
+	 * Polling for the answer pays when umk has a CPU of its own to give
+	 * it on; with every CPU running guest code it only takes time from
+	 * them.
+	 */
+	m->spin = pe->nrun < pe->ncpus ? pe->thread_spin : 0;
+	__atomic_store_n(&m->state, MSG_RESUME, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&m->waiting, __ATOMIC_SEQ_CST))
+		futex(&m->state, FUTEX_WAKE, 1, NULL);
+	return 0;
+}
+
+/* A running context whose thread has trapped, round robin; or NULL. */
+static struct engine_ctx *st_scan(struct pt_engine *pe)
+{
+	int n = pe->nrun;
+
+	for (int i = 0; i < n; i++) {
+		struct engine_ctx *th;
+
+		if (pe->scan_pos >= n)
+			pe->scan_pos = 0;
+		th = pe->run[pe->scan_pos++];
+		if (__atomic_load_n(&th->m->state, __ATOMIC_ACQUIRE) ==
+		    MSG_TRAPPED)
+			return th;
+	}
+	return NULL;
+}
+
+static void stash_push(struct pt_engine *pe, struct engine_ctx *th)
+{
+	th->stashed = true;
+	th->stash_next = pe->stash;
+	pe->stash = th;
+}
+
+/*
+ * Report a running context gone (its process died, or its host thread
+ * vanished): the space is done for, never pooled.
+ */
+static void st_gone(struct pt_engine *pe, struct engine_ctx *th, int status)
+{
+	th->as->error = -ESRCH;
+	run_del(pe, th);
+	memset(&th->stash_trap, 0, sizeof(th->stash_trap));
+	th->stash_trap.kind = TRAP_GONE;
+	th->stash_trap.status = status;
+	th->stash_regs = th->host_regs;
+	stash_push(pe, th);
+}
+
+/*
+ * Collect the stops and deaths of the traced main threads.  A stub dies
+ * under a running guest thread only when something kills it from
+ * outside, or umk does (st_broken): checked every CHECK_NS, not on
+ * SIGCHLD, which every batch's stop would raise.
+ */
+static void st_reap(struct pt_engine *pe)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, __WALL | WNOHANG)) > 0) {
+		struct engine_ctx *th = hash_find(pe, pid);
+		struct engine_as *as;
+
+		if (!th || !th->main)
+			continue;
+		if (WIFSTOPPED(status)) {
+			/* A signal from outside: drop it. */
+			ptrace(PTRACE_CONT, pid, 0, 0);
+			continue;
+		}
+		as = th->as;
+		as->error = -ESRCH;
+		for (th = as->threads; th; th = th->as_next)
+			if (th->running && !th->stashed)
+				st_gone(pe, th, status);
+	}
+}
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * A thread answers a kick within microseconds, unless its process made
+ * it deaf (a forged signal frame can block the kick signal or move the
+ * signal stack).  Such a process cannot be stopped any other way, so
+ * after a second it is killed; st_reap reports its threads gone.
+ */
+#define KICK_DEADLINE_NS 1000000000ULL
+/* How often st_wait looks for dead stubs and deaf threads. */
+#define CHECK_NS 100000000ULL
+
+static void st_check(struct pt_engine *pe, u64 now)
+{
+	pe->kick_check_ns = now;
+	st_reap(pe);
+	for (int i = 0; i < pe->nrun; i++) {
+		struct engine_ctx *th = pe->run[i];
+
+		if (th->as->error)
+			continue;
+		/* Deaf to kicks, or its host thread ended (tid cleared). */
+		if ((th->kick_ns && now - th->kick_ns > KICK_DEADLINE_NS &&
+		     __atomic_load_n(&th->m->state, __ATOMIC_ACQUIRE) !=
+			     MSG_TRAPPED) ||
+		    !__atomic_load_n(&th->m->tid, __ATOMIC_ACQUIRE))
+			st_broken(th->as);
+	}
+}
+
+static int st_wait(struct engine *e, bool block, void **cookie,
+		   struct uregs *regs, struct trap *trap)
+{
+	struct pt_engine *pe = e->priv;
+	struct stub_bell *b = pe->bell;
+	struct engine_ctx *ctx;
+	u64 until = 0, now = now_ns();
+
+	if (now - pe->kick_check_ns > CHECK_NS)
+		st_check(pe, now);
+	for (;;) {
+		if ((ctx = pe->stash)) {
+			pe->stash = ctx->stash_next;
+			ctx->stashed = false;
+			ctx->running = false;
+			*trap = ctx->stash_trap;
+			*regs = ctx->stash_regs;
+			*cookie = ctx->cookie;
+			return 1;
+		}
+		if ((ctx = st_scan(pe))) {
+			run_del(pe, ctx);
+			ctx->running = false;
+			ctx->kick_ns = 0;
+			st_collect(ctx, regs, trap);
+			ctx->host_regs = *regs;
+			*cookie = ctx->cookie;
+			return 1;
+		}
+		if (atomic_exchange(&pe->rung, false) || !block)
+			return 0;
+		/* Poll a while: a thread on another CPU may trap soon. */
+		if (pe->spin_ns && pe->nrun && pe->nrun < pe->ncpus) {
+			u64 t = now_ns();
+
+			if (!until)
+				until = t + pe->spin_ns;
+			if (t < until) {
+				for (int i = 0; i < 64; i++)
+					__builtin_ia32_pause();
+				continue;
+			}
+		}
+		u32 seq = __atomic_load_n(&b->seq, __ATOMIC_SEQ_CST);
+		struct timespec ts = { 0, CHECK_NS }; /* for st_check */
+
+		__atomic_store_n(&b->sleeping, 1, __ATOMIC_SEQ_CST);
+		if (!st_scan(pe) && !atomic_load(&pe->rung))
+			futex(&b->seq, FUTEX_WAIT, seq, &ts);
+		__atomic_store_n(&b->sleeping, 0, __ATOMIC_SEQ_CST);
+		until = 0;
+		now = now_ns();
+		if (now - pe->kick_check_ns > CHECK_NS)
+			st_check(pe, now);
+	}
+}
+
+static void st_wake(struct engine *e)
+{
+	struct pt_engine *pe = e->priv;
+
+	if (!atomic_exchange(&pe->rung, true)) {
+		__atomic_fetch_add(&pe->bell->seq, 1, __ATOMIC_SEQ_CST);
+		futex(&pe->bell->seq, FUTEX_WAKE, 1, NULL);
+	}
+}
+
+static void st_kick(struct engine_ctx *ctx)
+{
+	if (!ctx->running || ctx->stashed)
+		return;
+	if (!ctx->kick_ns)
+		ctx->kick_ns = now_ns();
+	if (syscall(SYS_tgkill, ctx->as->pid, ctx->tid, STUB_KICK_SIG) < 0 &&
+	    errno == ESRCH) {
+		st_broken(ctx->as); /* the thread is no more */
+		st_gone(ctx->as->pe, ctx, 0);
+	}
+}
+
+static int st_get_fpu(struct engine_ctx *ctx, void *buf)
+{
+	memcpy(buf, msg_slot(ctx->as, ctx->mslot) + ctx->fp_off,
+	       ctx->as->pe->e->fpu_size);
+	return 0;
+}
+
+/*
+ * The state goes into the signal frame, for the host's rt_sigreturn:
+ * refuse what the host would (as PTRACE_SETREGSET does) and keep the
+ * frame's own software bytes, which say what the frame holds.
+ */
+static int st_set_fpu(struct engine_ctx *ctx, const void *buf)
+{
+	char *fp = msg_slot(ctx->as, ctx->mslot) + ctx->fp_off;
+	const char *in = buf;
+	u64 xfeatures, bv, comp;
+	u32 mxcsr, mask;
+
+	memcpy(&xfeatures, fp + 472, 8);
+	memcpy(&mask, fp + 28, 4);
+	if (!mask)
+		mask = 0xffbf;
+	memcpy(&mxcsr, in + 24, 4);
+	memcpy(&bv, in + 512, 8);
+	memcpy(&comp, in + 520, 8);
+	if ((mxcsr & ~mask) || (bv & ~xfeatures) || comp)
+		return -EINVAL;
+	for (int i = 528; i < 576; i++)
+		if (in[i])
+			return -EINVAL;
+	memcpy(fp, in, 464);
+	memcpy(fp + 512, in + 512, ctx->as->pe->e->fpu_size - 512);
+	return 0;
+}
+
+/*
+ * The filter guest threads add: every system call traps (SIGSYS),
+ * except the four the handler makes, each from its own instruction:
+ * futex wait and wake, rt_sigreturn, exit, and arch_prctl setting the
+ * FS or GS base.
+ */
+static void strict_build(struct pt_engine *pe)
+{
+#define IP_LO(a) ((u32)(a))
+#define LD(off) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off)
+#define JEQ(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, f)
+#define RET(v) BPF_STMT(BPF_RET | BPF_K, v)
+	enum { NR = 0, ARCH = 4, IPLO = 8, IPHI = 12, A0 = 16, A1 = 24 };
+	struct sock_filter f[] = {
+		/* 0 */ LD(ARCH),
+		/* 1 */ JEQ(AUDIT_ARCH_X86_64, 0, 21),
+		/* 2 */ LD(IPHI),
+		/* 3 */ JEQ((u32)(STUB_BASE >> 32), 0, 19),
+		/* 4 */ LD(NR),
+		/* 5 */ JEQ(SYS_futex, 0, 5),
+		/* 6 */ LD(IPLO),
+		/* 7 */ JEQ(IP_LO(STUB_SYM_stub_site_futex), 0, 15),
+		/* 8 */ LD(A1),
+		/* 9 */ JEQ(FUTEX_WAIT, 14, 0),
+		/* 10 */ JEQ(FUTEX_WAKE, 13, 12),
+		/* 11 */ JEQ(SYS_rt_sigreturn, 0, 2),
+		/* 12 */ LD(IPLO),
+		/* 13 */ JEQ(IP_LO(STUB_SYM_stub_site_sigreturn), 10, 9),
+		/* 14 */ JEQ(SYS_exit, 0, 2),
+		/* 15 */ LD(IPLO),
+		/* 16 */ JEQ(IP_LO(STUB_SYM_stub_site_exit), 7, 6),
+		/* 17 */ JEQ(SYS_arch_prctl, 0, 5),
+		/* 18 */ LD(IPLO),
+		/* 19 */ JEQ(IP_LO(STUB_SYM_stub_site_arch_prctl), 0, 3),
+		/* 20 */ LD(A0),
+		/* 21 */ JEQ(ARCH_SET_FS, 2, 0),
+		/* 22 */ JEQ(ARCH_SET_GS, 1, 0),
+		/* 23 */ RET(SECCOMP_RET_TRAP),
+		/* 24 */ RET(SECCOMP_RET_ALLOW),
+	};
+#undef IP_LO
+#undef LD
+#undef JEQ
+#undef RET
+	memcpy(pe->strict, f, sizeof(f));
+	pe->strict_len = sizeof(f) / sizeof(f[0]);
+}
+
 /* ---- set-up --------------------------------------------------------------- */
 
 /*
@@ -1247,7 +1951,58 @@ static int probe_stub(struct pt_engine *pe)
 	return 0;
 }
 
-static int pt_init(struct engine *e, const struct engine_config *cfg)
+/* TSC ticks per microsecond, measured over 200 us. */
+static u64 tsc_per_us(void)
+{
+	u64 t0 = now_ns(), c0 = __builtin_ia32_rdtsc(), t;
+
+	while ((t = now_ns()) - t0 < 200000)
+		;
+	return (__builtin_ia32_rdtsc() - c0) * 1000 / (t - t0);
+}
+
+/* systrap: the message memory, the strict filter, SIGCHLD, spinning. */
+static int st_setup(struct pt_engine *pe)
+{
+	size_t size = MSG_HEAD + (size_t)CTL_SLOTS * STUB_MSG_SIZE;
+	const char *env = getenv("UMK_SYSTRAP_SPIN");
+	cpu_set_t cpus;
+
+	pe->msg_fd = memfd_create("umk-stub-msg", MFD_CLOEXEC);
+	if (pe->msg_fd < 0)
+		return err();
+	if (ftruncate(pe->msg_fd, size) < 0)
+		return err();
+	pe->msg_base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_NORESERVE, pe->msg_fd, 0);
+	if (pe->msg_base == MAP_FAILED)
+		return err();
+	pe->bell = (struct stub_bell *)pe->msg_base;
+	strict_build(pe);
+	/*
+	 * Polling pays only when umk and the guest thread are on different
+	 * CPUs (st_wait and st_resume check that there is one to spare).
+	 * UMK_SYSTRAP_SPIN=UMK_US,THREAD_US overrides, for measurements.
+	 */
+	pe->ncpus = 1;
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
+		pe->ncpus = CPU_COUNT(&cpus);
+	unsigned umk_us = 20, thread_us = 20;
+
+	if (env && sscanf(env, "%u,%u", &umk_us, &thread_us) != 2) {
+		fprintf(stderr, "umk: UMK_SYSTRAP_SPIN is UMK_US,THREAD_US "
+			"(microseconds), not '%s'\n", env);
+		return -EINVAL;
+	}
+	if (pe->ncpus > 1) {
+		pe->spin_ns = umk_us * 1000ULL;
+		pe->thread_spin = (unsigned)(thread_us * tsc_per_us());
+	}
+	return 0;
+}
+
+static int engine_setup(struct engine *e, const struct engine_config *cfg,
+			bool systrap)
 {
 	struct pt_engine *pe = calloc(1, sizeof(*pe));
 	int rc;
@@ -1256,17 +2011,19 @@ static int pt_init(struct engine *e, const struct engine_config *cfg)
 		return -ENOMEM;
 	pe->e = e;
 	pe->phys_fd = cfg->phys_fd;
+	pe->msg_fd = -1;
+	pe->systrap = systrap;
 	e->priv = pe;
-	e->caps = ENGINE_CAP_THREADS;
+	e->caps = ENGINE_CAP_THREADS | (systrap ? ENGINE_CAP_FAULT_ACCESS : 0);
 	e->user_top = STUB_BASE;
 	if ((rc = image_create(pe)) < 0 || (rc = ctl_create(pe)) < 0 ||
-	    (rc = filter_build(pe)) < 0) {
-		fprintf(stderr, "umk: ptrace engine set-up failed: %s\n",
-			strerror(-rc));
+	    (rc = filter_build(pe)) < 0 || (systrap && (rc = st_setup(pe)) < 0)) {
+		fprintf(stderr, "umk: %s engine set-up failed: %s\n",
+			systrap ? "systrap" : "ptrace", strerror(-rc));
 		return rc;
 	}
 	rc = probe_stub(pe);
-	if (rc < 0)
+	if (rc < 0 || systrap)
 		return rc;
 	rc = slot_alloc(pe);
 	if (rc < 0)
@@ -1275,6 +2032,16 @@ static int pt_init(struct engine *e, const struct engine_config *cfg)
 	if (pe->doorbell < 0)
 		return pe->doorbell;
 	return 0;
+}
+
+static int pt_init(struct engine *e, const struct engine_config *cfg)
+{
+	return engine_setup(e, cfg, false);
+}
+
+static int st_init(struct engine *e, const struct engine_config *cfg)
+{
+	return engine_setup(e, cfg, true);
 }
 
 static void pt_shutdown(struct engine *e)
@@ -1310,5 +2077,28 @@ const struct engine_ops ptrace_engine_ops = {
 	.kick = pt_kick,
 	.get_fpu = pt_get_fpu,
 	.set_fpu = pt_set_fpu,
+	.cpu_time = pt_cpu_time,
+};
+
+const struct engine_ops systrap_engine_ops = {
+	.name = "systrap",
+	.init = st_init,
+	.shutdown = pt_shutdown,
+	.as_create = pt_as_create,
+	.as_destroy = pt_as_destroy,
+	.as_map = pt_as_map,
+	.as_unmap = pt_as_unmap,
+	.as_protect = pt_as_protect,
+	.as_flush = pt_as_flush,
+	.ctx_create = pt_ctx_create,
+	.ctx_set_cookie = pt_ctx_set_cookie,
+	.ctx_destroy = pt_ctx_destroy,
+	.ctx_set_as = pt_ctx_set_as,
+	.resume = st_resume,
+	.wait = st_wait,
+	.wake = st_wake,
+	.kick = st_kick,
+	.get_fpu = st_get_fpu,
+	.set_fpu = st_set_fpu,
 	.cpu_time = pt_cpu_time,
 };

@@ -29,6 +29,8 @@
 
 #define NR_read 0
 #define NR_close 3
+#define NR_rt_sigaction 13
+#define NR_sigaltstack 131
 #define NR_mmap 9
 #define NR_mprotect 10
 #define NR_munmap 11
@@ -42,6 +44,7 @@
 #define ARCH_MAP_VDSO_64 0x2003
 
 #define PROT_READ 1
+#define PROT_WRITE 2
 #define PROT_EXEC 4
 #define MAP_SHARED 1
 #define MAP_FIXED 0x10
@@ -131,6 +134,192 @@ static void install_filter(const struct stub_ctl *ctl)
 		die(STUB_EXIT_SECCOMP);
 }
 
+/* ---- systrap: guest threads that trap by signal ---------------------------
+ *
+ * In a stub started with mode "t" the main thread stays umk's, under
+ * ptrace, and only ever runs batches.  Guest threads are other host
+ * threads, not traced: a batch clones one (STUB_CLONE_FLAGS_ST) onto a
+ * stack in its message slot and it runs stub_thread_main, which sets
+ * its signal stack, adds the strict seccomp filter from the control
+ * pages (every system call traps with SIGSYS but the four below, and
+ * only from the instructions here) and stops in stub_handler.
+ *
+ * stub_handler, on the signal stack, tells umk why (struct stub_msg),
+ * rings the doorbell and waits for umk, which reads and writes the
+ * registers in the signal frame itself; returning from the handler
+ * (rt_sigreturn) resumes guest code with them.
+ */
+#define NR_rt_sigreturn 15
+#define NR_futex 202
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define SA_SIGINFO 4
+#define SA_ONSTACK 0x08000000
+#define SA_RESTORER 0x04000000
+#define MAP_SHARED_FIXED (MAP_SHARED | MAP_FIXED)
+
+/* The only system calls a guest thread may make, each from its site. */
+#define HIDDEN __attribute__((visibility("hidden")))
+HIDDEN long stub_futex(uint32_t *addr, long op, long val, long timeout);
+HIDDEN long stub_arch_prctl(long code, long addr);
+HIDDEN void stub_exit_thread(void) __attribute__((noreturn));
+HIDDEN void stub_restorer(void);
+__asm__(".text\n"
+	".globl stub_futex\n"
+	"stub_futex:\n\t"
+	"mov %rcx, %r10\n\t"
+	"mov $202, %eax\n\t"
+	"syscall\n"
+	".globl stub_site_futex\n"
+	"stub_site_futex:\n\t"
+	"ret\n"
+	".globl stub_arch_prctl\n"
+	"stub_arch_prctl:\n\t"
+	"mov $158, %eax\n\t"
+	"syscall\n"
+	".globl stub_site_arch_prctl\n"
+	"stub_site_arch_prctl:\n\t"
+	"ret\n"
+	".globl stub_exit_thread\n"
+	"stub_exit_thread:\n\t"
+	"xor %edi, %edi\n\t"
+	"mov $60, %eax\n\t"
+	"syscall\n"
+	".globl stub_site_exit\n"
+	"stub_site_exit:\n\t"
+	"jmp stub_exit_thread\n"
+	".globl stub_restorer\n"
+	"stub_restorer:\n\t"
+	"mov $15, %eax\n\t"
+	"syscall\n"
+	".globl stub_site_sigreturn\n"
+	"stub_site_sigreturn:\n\t"
+	"ud2\n");
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+struct ksiginfo {
+	int32_t signo, err, code, pad;
+	uint64_t addr;       /* si_addr; SIGSYS: si_call_addr */
+	int32_t syscall;     /* SIGSYS */
+	uint32_t arch;       /* SIGSYS */
+};
+
+__attribute__((used)) void stub_handler(int sig, struct ksiginfo *si, void *uc)
+{
+	uint64_t sp;
+	struct stub_msg *m;
+	struct stub_bell *b = (struct stub_bell *)STUB_BELL;
+	uint32_t n, st;
+
+	__asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+	m = (struct stub_msg *)(sp & ~(STUB_MSG_SLOT - 1));
+	m->signo = sig;
+	m->code = si->code;
+	m->addr = si->addr;
+	m->arch = sig == 31 ? si->arch : 0;
+	m->uc = (uint64_t)uc;
+	__atomic_store_n(&m->state, MSG_TRAPPED, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&b->seq, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&b->sleeping, __ATOMIC_SEQ_CST))
+		stub_futex(&b->seq, FUTEX_WAKE, 1, 0);
+	/* umk says (spin) whether it has a CPU to answer on at once. */
+	if ((n = m->spin)) {
+		uint64_t t0 = rdtsc();
+
+		do {
+			if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) !=
+			    MSG_TRAPPED)
+				goto done;
+			__asm__ volatile("pause" ::: "memory");
+		} while (rdtsc() - t0 < n);
+	}
+	for (;;) {
+		__atomic_store_n(&m->waiting, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) != MSG_TRAPPED)
+			break;
+		stub_futex(&m->state, FUTEX_WAIT, MSG_TRAPPED, 0);
+	}
+	__atomic_store_n(&m->waiting, 0, __ATOMIC_RELAXED);
+done:
+	st = __atomic_load_n(&m->state, __ATOMIC_ACQUIRE);
+	if (st == MSG_EXIT)
+		stub_exit_thread();
+	if (m->set_base) {
+		if (m->set_base & 1)
+			stub_arch_prctl(ARCH_SET_FS, m->fs_base);
+		if (m->set_base & 2)
+			stub_arch_prctl(ARCH_SET_GS, m->gs_base);
+		m->set_base = 0;
+	}
+	__atomic_store_n(&m->state, MSG_RUNNING, __ATOMIC_RELEASE);
+}
+
+struct ksigaction {
+	void *handler;
+	uint64_t flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+/* Map the doorbell and the message slots; every trap signal goes to
+   stub_handler. */
+static void systrap_setup(uint64_t msg_off)
+{
+	static const int sigs[] = { 31 /* SIGSYS */, 11 /* SIGSEGV */,
+				    7 /* SIGBUS */, 4 /* SIGILL */,
+				    8 /* SIGFPE */, 5 /* SIGTRAP */,
+				    STUB_KICK_SIG };
+	struct ksigaction sa = { (void *)stub_handler,
+				 SA_SIGINFO | SA_ONSTACK | SA_RESTORER,
+				 (void *)stub_restorer, ~0ULL };
+
+	if (sys6(NR_mmap, STUB_BELL, 0x1000, PROT_READ | PROT_WRITE,
+		 MAP_SHARED_FIXED, STUB_MSGFD, 0) != (long)STUB_BELL ||
+	    sys6(NR_mmap, STUB_MSG, STUB_MSG_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED_FIXED, STUB_MSGFD, msg_off) != (long)STUB_MSG)
+		die(STUB_EXIT_MSG);
+	sys3(NR_close, STUB_MSGFD, 0, 0);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sys6(NR_rt_sigaction, sigs[i], (long)&sa, 0, 8, 0, 0) < 0)
+			die(STUB_EXIT_SIGNALS);
+}
+
+/*
+ * A new guest thread, on the stack at the start of its message slot
+ * (called from stub_batch in the child of a clone).
+ */
+__attribute__((noreturn, used, noinline)) void stub_thread_main(uint64_t slot)
+{
+	struct {
+		uint64_t sp;
+		int32_t flags, pad;
+		uint64_t size;
+	} ss = { slot + STUB_MSG_STACK, 0, 0, STUB_MSG_SLOT - STUB_MSG_STACK };
+	const uint64_t *strict = (const uint64_t *)(STUB_CTL + STUB_STRICT_OFF);
+	struct {
+		uint16_t len;
+		uint64_t filter;
+	} prog = { (uint16_t)strict[0], (uint64_t)(strict + 1) };
+
+	if (sys3(NR_sigaltstack, (long)&ss, 0, 0) < 0 || !strict[0] ||
+	    sys3(NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&prog) < 0)
+		die(STUB_EXIT_THREAD);
+	/* The first stop: umk takes it for "ready", and resumes from it. */
+	__asm__ volatile(".globl stub_thread_first\n"
+			 "stub_thread_first:\n\t"
+			 "ud2");
+	__builtin_unreachable();
+}
+
 /* Called from _start on the stub's own stack with the initial stack. */
 __attribute__((noreturn, used)) void stub_main(long *sp)
 {
@@ -140,13 +329,19 @@ __attribute__((noreturn, used)) void stub_main(long *sp)
 	long mode;
 	char c;
 
+	uint64_t msg_off = 0;
+
 	/* argv lives on the initial stack, which is about to go. */
-	if (argc != 3 || parse_hex(argv[2], &ctl_off) < 0)
+	if (argc < 3 || parse_hex(argv[2], &ctl_off) < 0)
 		die(STUB_EXIT_ARGS);
 	mode = argv[1][0];
+	if ((mode == 't') != (argc == 4) ||
+	    (mode == 't' && parse_hex(argv[3], &msg_off) < 0))
+		die(STUB_EXIT_ARGS);
 	/* Only the memory files and the start-up pipe stay open. */
 	sys3(NR_close_range, 0, STUB_MEMFD - 1, 0);
-	sys3(NR_close_range, STUB_SYNCFD + 1, ~0U, 0);
+	sys3(NR_close_range, mode == 't' ? STUB_MSGFD + 1 : STUB_MSGFD, ~0U,
+	     0);
 	/* Everything the host mapped for us but our image goes. */
 	if (sys3(NR_munmap, 0, STUB_BASE, 0) < 0 ||
 	    sys3(NR_munmap, STUB_END, STUB_HOST_TOP - STUB_END, 0) < 0)
@@ -160,6 +355,8 @@ __attribute__((noreturn, used)) void stub_main(long *sp)
 	if (sys6(NR_mmap, STUB_CTL, STUB_CTL_SIZE, PROT_READ,
 		 MAP_SHARED | MAP_FIXED, STUB_CTLFD, ctl_off) != (long)STUB_CTL)
 		die(STUB_EXIT_CTL);
+	if (mode == 't')
+		systrap_setup(msg_off);
 	/* umk attaches with PTRACE_SEIZE, then writes one byte. */
 	if (sys3(NR_read, STUB_SYNCFD, (long)&c, 1) != 1)
 		die(STUB_EXIT_SYNC);
@@ -214,6 +411,14 @@ __asm__(".text\n"
 	"mov 40(%r12), %r8\n\t"
 	"mov 48(%r12), %r9\n\t"
 	"syscall\n\t"
+	"test %rax, %rax\n\t"
+	"jnz 4f\n\t"
+	"cmpq $56, 0(%r12)\n\t"               /* the child of a clone */
+	"jne 4f\n\t"
+	"mov %rsp, %rdi\n\t"
+	"and $-0x8000, %rdi\n\t"              /* STUB_MSG_SLOT */
+	"call stub_thread_main\n"
+	"4:\n\t"
 	"cmp $-4095, %rax\n\t"
 	"jae 3f\n\t"
 	"add $56, %r12\n\t"
