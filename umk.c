@@ -3,7 +3,7 @@
  * the machine (physical memory, engine, file systems, console) and
  * boots the guest kernel with one program as its first process.
  *
- *   umk run [--root DIR] [--engine auto|kvm|ptrace] [--strace] [--verbose]
+ *   umk run [--root DIR] [--engine auto|systrap|ptrace|kvm] [--strace] [--verbose]
  *           [--memory SIZE] [--cpus N] [--] PROGRAM [ARG...]
  *
  * umk exits with the status of its first process: its exit code, or
@@ -24,6 +24,7 @@
 
 #include "kernel/boot.h"
 #include "kernel/engine.h"
+#include "host/host.h"
 
 #define EXIT_USAGE 2
 
@@ -48,7 +49,8 @@ struct options {
 
 static const char usage[] =
 	"usage: umk run [--root DIR] [--overlay DIR] [-v HOSTDIR:GUESTDIR[:ro]]...\n"
-	"               [--engine auto|kvm|ptrace] [--strace] [--stats] [--verbose]\n"
+	"               [--engine auto|systrap|ptrace|kvm] [--strace] [--stats]\n"
+	"               [--verbose]\n"
 	"               [--memory SIZE] [--cpus N] [--hostname NAME]\n"
 	"               [--] PROGRAM [ARG...]\n"
 	"       umk --version | --help\n"
@@ -59,10 +61,12 @@ static const char usage[] =
 	"  --overlay DIR  keep the root's upper layer in host directory DIR\n"
 	"  -v HOST:GUEST[:ro]  share host directory HOST at GUEST, read-write\n"
 	"                 or read-only (repeatable)\n"
-	"  --engine NAME  how guest programs run: kvm (ring 3 of a KVM vCPU;\n"
-	"                 needs /dev/kvm), ptrace (host processes under\n"
-	"                 PTRACE_SYSEMU) or auto (default: ptrace for now;\n"
-	"                 kvm is experimental and opt-in)\n"
+	"  --engine NAME  how guest programs run: systrap (host processes\n"
+	"                 whose system calls trap by signal into shared\n"
+	"                 memory), ptrace (host processes under\n"
+	"                 PTRACE_SYSEMU), kvm (ring 3 of a KVM vCPU; needs\n"
+	"                 /dev/kvm; experimental) or auto (default: systrap\n"
+	"                 with two CPUs or more, else ptrace)\n"
 	"  --strace       print every guest system call to stderr\n"
 	"  --verbose      say which engine runs, and why kvm does not\n"
 	"  --stats        at the end, print counts of traps and system calls\n"
@@ -162,8 +166,9 @@ static bool kvm_works(void)
 
 static void print_version(void)
 {
-	printf("umk %s (engines: kvm, ptrace; --engine auto runs ptrace; "
-	       "--engine kvm %s here)\n", PACKAGE_VERSION,
+	printf("umk %s (engines: kvm, systrap, ptrace; --engine auto runs "
+	       "%s here; --engine kvm %s here)\n", PACKAGE_VERSION,
+	       host_ncpus() > 1 ? "systrap" : "ptrace",
 	       kvm_works() ? "works" : "does not work");
 }
 

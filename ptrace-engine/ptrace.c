@@ -1496,6 +1496,7 @@ static void st_collect(struct engine_ctx *th, struct uregs *r,
  */
 static struct engine_ctx *st_thread_clone(struct engine_as *as)
 {
+	struct pt_engine *pe = as->pe;
 	u64 base;
 	struct stub_msg *m;
 	struct engine_ctx *th;
@@ -1511,16 +1512,22 @@ static struct engine_ctx *st_thread_clone(struct engine_as *as)
 		  base + offsetof(struct stub_msg, tid), 0, 0) < 0 ||
 	    flush_on(as, as->main, NULL) != 0)
 		goto fail;
-	for (int waited = 0;
-	     __atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != MSG_TRAPPED;
-	     waited++) {
+	/* Its first trap rings the doorbell, as any trap does. */
+	for (int waited = 0;; waited++) {
 		struct timespec ts = { 0, 10000000 };
+		u32 seq = __atomic_load_n(&pe->bell->seq, __ATOMIC_SEQ_CST);
 
+		__atomic_store_n(&pe->bell->sleeping, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) == MSG_TRAPPED)
+			break;
 		if (waited == 500 ||
-		    waitpid(as->pid, &status, __WALL | WNOHANG) == as->pid)
+		    waitpid(as->pid, &status, __WALL | WNOHANG) == as->pid) {
+			__atomic_store_n(&pe->bell->sleeping, 0, __ATOMIC_SEQ_CST);
 			goto broken;
-		futex(&m->state, FUTEX_WAIT, MSG_RUNNING, &ts);
+		}
+		futex(&pe->bell->seq, FUTEX_WAIT, seq, &ts);
 	}
+	__atomic_store_n(&pe->bell->sleeping, 0, __ATOMIC_SEQ_CST);
 	th = thread_new(as, (pid_t)__atomic_load_n(&m->tid, __ATOMIC_ACQUIRE));
 	if (!th)
 		goto broken;
