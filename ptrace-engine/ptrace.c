@@ -1421,7 +1421,6 @@ static void st_collect(struct engine_ctx *th, struct uregs *r,
 	struct pt_engine *pe = th->as->pe;
 	struct stub_msg *m = th->m;
 	greg_t *g;
-	u64 csgsfs;
 	int signo = m->signo, code = m->code;
 
 	memset(trap, 0, sizeof(*trap));
@@ -1438,14 +1437,13 @@ static void st_collect(struct engine_ctx *th, struct uregs *r,
 	r->rsi = g[REG_RSI]; r->rbp = g[REG_RBP]; r->rbx = g[REG_RBX];
 	r->rdx = g[REG_RDX]; r->rax = g[REG_RAX]; r->rcx = g[REG_RCX];
 	r->rsp = g[REG_RSP]; r->rip = g[REG_RIP]; r->eflags = g[REG_EFL];
-	csgsfs = g[REG_CSGSFS];
+	/* The selectors are the host's, as with ptrace. */
 	r->cs = pe->seg.cs;
 	r->ss = pe->seg.ss;
 	r->ds = pe->seg.ds;
 	r->es = pe->seg.es;
 	r->fs = pe->seg.fs;
 	r->gs = pe->seg.gs;
-	(void)csgsfs;
 	r->fs_base = th->fs_base;
 	r->gs_base = th->gs_base;
 	r->orig_rax = (u64)-1;

@@ -13,5 +13,8 @@ __attribute__((weak)) const struct engine_ops ptrace_engine_ops = {
 __attribute__((weak)) const struct engine_ops kvm_engine_ops = {
 	.name = "kvm (not in unit tests)",
 };
+__attribute__((weak)) const struct engine_ops systrap_engine_ops = {
+	.name = "systrap (not in unit tests)",
+};
 __attribute__((weak)) const char initramfs_start[1];
 __attribute__((weak)) const char initramfs_end[1];
