@@ -290,8 +290,12 @@ static void handle_user_fault(struct task *t)
 u64 stat_traps[TRAP_GONE + 1];
 u64 stat_syscalls[512];
 
+/* Counts every trap: what one system call did is what has this number. */
+u64 trap_seq;
+
 static void handle_trap(struct task *t)
 {
+	trap_seq++;
 	stat_traps[t->trap.kind <= TRAP_GONE ? t->trap.kind : 0]++;
 	switch (t->trap.kind) {
 	case TRAP_SYSCALL:

@@ -221,6 +221,11 @@ int sched_ncpus(void);
 /* A memory barrier in every thread (of p, or all) running in user mode. */
 void sched_membarrier(struct task *t, struct process *p);
 extern struct engine *engine;
+/*
+ * Bumped at every trap the kernel handles: a value cached with the
+ * current trap_seq was found during this system call.
+ */
+extern u64 trap_seq;
 
 /* kernel/itimer.c: cancel p's timers (keep the interval ones at exec) */
 void timers_release(struct process *p, bool keep_itimers);

@@ -39,6 +39,11 @@ struct hostfs_inode {
 	u64 host_dev, host_ino;
 	s64 cache_mtime_sec, cache_mtime_nsec; /* when the cache was filled */
 	s64 cache_size;
+	u64 attr_seq;            /* trap_seq when the attributes were read */
+	u64 attr_changes;        /* hostfs_changes then */
+	int create_fd;           /* read-write, from the create of this very
+				    system call (see hostfs_mknod), or -1 */
+	u64 create_seq;
 };
 
 static const struct inode_ops hostfs_iops;
@@ -106,6 +111,7 @@ static struct inode *hostfs_iget(struct super_block *sb, int fd,
 	hi->fd = fd;
 	hi->rfd = -1;
 	hi->wfd = -1;
+	hi->create_fd = -1;
 	hi->host_dev = st->dev;
 	hi->host_ino = st->ino;
 	inode->priv = hi;
@@ -114,6 +120,15 @@ static struct inode *hostfs_iget(struct super_block *sb, int fd,
 	set_ops(inode);
 	list_add(bucket, &inode->hash_link);
 	return inode;
+}
+
+static u64 hostfs_changes;
+
+/* inode's attributes were just read from the host. */
+static void attrs_fresh(struct inode *inode)
+{
+	HI(inode)->attr_seq = trap_seq;
+	HI(inode)->attr_changes = hostfs_changes;
 }
 
 static int hostfs_lookup(struct inode *dir, const char *name,
@@ -131,6 +146,7 @@ static int hostfs_lookup(struct inode *dir, const char *name,
 		return rc;
 	}
 	*out = hostfs_iget(dir->sb, fd, &st);
+	attrs_fresh(*out);
 	return 0;
 }
 
@@ -145,17 +161,33 @@ static bool hostfs_revalidate(struct inode *dir, const char *name,
 	rc = host_fstatat(HI(dir)->fd, name, &st);
 	if (!inode)
 		return rc < 0;
-	return rc == 0 && st.ino == HI(inode)->host_ino &&
-	       st.dev == HI(inode)->host_dev;
+	if (rc < 0 || st.ino != HI(inode)->host_ino ||
+	    st.dev != HI(inode)->host_dev)
+		return false;
+	/* The same object: what the walk just read is its attributes. */
+	set_attrs(inode, &st);
+	attrs_fresh(inode);
+	return true;
 }
 
+/*
+ * The host's attributes of inode, read at most once per system call: a
+ * walk that revalidated the name, or the lookup that found it, already
+ * read them (a write of ours forgets that, see hostfs_write).
+ */
 static int hostfs_getattr(struct inode *inode)
 {
+	struct hostfs_inode *hi = HI(inode);
 	struct host_stat st;
-	int rc = host_fstatat(HI(inode)->fd, "", &st);
+	int rc;
 
-	if (rc == 0)
+	if (hi->attr_seq == trap_seq && hi->attr_changes == hostfs_changes)
+		return 0;
+	rc = host_fstatat(hi->fd, "", &st);
+	if (rc == 0) {
 		set_attrs(inode, &st);
+		attrs_fresh(inode);
+	}
 	return rc;
 }
 
@@ -170,6 +202,8 @@ static void hostfs_evict(struct inode *inode)
 
 	list_del(&inode->hash_link);
 	host_close(hi->fd);
+	if (hi->create_fd >= 0)
+		host_close(hi->create_fd);
 	if (hi->rfd >= 0)
 		host_close(hi->rfd);
 	if (hi->wfd >= 0)
@@ -214,6 +248,7 @@ static int hostfs_writepages(struct inode *inode, u64 index, u64 n,
 		else
 			iov[nr++] = (struct host_iovec){ p, l };
 	}
+	hostfs_changes++;
 	put = host_pwritev(hi->wfd, iov, nr, start);
 	/* Our own write: the cache is still right. */
 	hostfs_getattr(inode);
@@ -267,8 +302,14 @@ static int hostfs_readpages(struct inode *inode, u64 index, u64 n,
 
 /* ---- changes ---- */
 
+/*
+ * Every change umk makes on the host goes through here (or bumps
+ * hostfs_changes itself): attributes read before it are not this
+ * system call's any more.
+ */
 static int writable(struct inode *dir)
 {
+	hostfs_changes++;
 	return HSB(dir->sb)->readonly ? -EROFS : 0;
 }
 
@@ -280,11 +321,23 @@ static int hostfs_mknod(struct inode *dir, const char *name, mode_t mode,
 	if (rc < 0)
 		return rc;
 	if (S_ISREG(mode)) {
+		/*
+		 * Opened read-write (the creator may, whatever the mode), so
+		 * that the open of this same system call (open with O_CREAT)
+		 * can take it instead of opening the file again.
+		 */
 		fd = host_openat(HI(dir)->fd, name,
-				 O_CREAT | O_EXCL | O_WRONLY, mode & 07777);
+				 O_CREAT | O_EXCL | O_RDWR, mode & 07777);
 		if (fd < 0)
 			return fd;
-		host_close(fd);
+		rc = hostfs_lookup(dir, name, out);
+		if (rc < 0 || HI(*out)->create_fd >= 0) {
+			host_close(fd);
+			return rc;
+		}
+		HI(*out)->create_fd = fd;
+		HI(*out)->create_seq = trap_seq;
+		return 0;
 	} else if (S_ISFIFO(mode) || S_ISSOCK(mode)) {
 		rc = host_mknodat(HI(dir)->fd, name, mode, 0);
 		if (rc < 0)
@@ -461,7 +514,14 @@ static int hostfs_open(struct inode *inode, struct file *f)
 		return -EROFS;
 	if ((flags & O_ACCMODE) == 3)
 		flags = (flags & ~O_ACCMODE) | O_RDWR;
-	fd = host_reopen(HI(inode)->fd, flags);
+	fd = HI(inode)->create_fd;
+	HI(inode)->create_fd = -1;
+	if (fd >= 0 && HI(inode)->create_seq != trap_seq) {
+		host_close(fd); /* made by mknod(2), not by this open */
+		fd = -1;
+	}
+	if (fd < 0)
+		fd = host_reopen(HI(inode)->fd, flags);
 	if (fd < 0)
 		return fd;
 	f->priv = (void *)(intptr_t)fd;
@@ -528,6 +588,7 @@ static ssize_t hostfs_write(struct file *f, struct iov_iter *it, u64 *pos)
 	n = iter_host_iov(it, it->count, false, iov, MAX_IOV);
 	if (!n)
 		return -EFAULT;
+	hostfs_changes++;
 	put = host_pwritev(host_fd_of(f), iov, n, *pos);
 	if (put > 0) {
 		struct inode *inode = f->f_inode;
@@ -536,6 +597,15 @@ static ssize_t hostfs_write(struct file *f, struct iov_iter *it, u64 *pos)
 			refresh_pages(f, *pos, put);
 		*pos += put;
 		iter_advance(it, put);
+		if (!inode->pages.npages) {
+			/*
+			 * No cached page to vouch for: the size must be right
+			 * now, the host's times are read when asked.
+			 */
+			if (*pos > inode->size)
+				inode->size = *pos;
+			return put;
+		}
 		hostfs_getattr(inode);
 		HI(inode)->cache_mtime_sec = inode->mtime.tv_sec;
 		HI(inode)->cache_mtime_nsec = inode->mtime.tv_nsec;
@@ -591,7 +661,10 @@ static int hostfs_truncate(struct file *f, u64 size)
 static int hostfs_fallocate(struct file *f, int mode, u64 off, u64 len)
 {
 	struct inode *inode = f->f_inode;
-	int rc = host_fallocate(host_fd_of(f), mode, off, len);
+	int rc;
+
+	hostfs_changes++;
+	rc = host_fallocate(host_fd_of(f), mode, off, len);
 
 	if (rc < 0)
 		return rc;
