@@ -147,6 +147,8 @@ struct pt_engine {
 	int ncpus;                  /* host CPUs umk may use */
 	u64 spin_ns;                /* umk polls this long before sleeping */
 	unsigned thread_spin;       /* TSC ticks a trapped thread polls */
+	u64 busy_spin_ns;           /* the same with every CPU running guests */
+	unsigned busy_thread_spin;
 	struct sock_filter strict[64];
 	unsigned strict_len;
 	u64 kick_check_ns;          /* last look for unanswered kicks */
@@ -1614,7 +1616,7 @@ static int st_resume(struct engine_ctx *ctx, const struct uregs *r)
 	 * it on; with every CPU running guest code it only takes time from
 	 * them.
 	 */
-	m->spin = pe->nrun < pe->ncpus ? pe->thread_spin : 0;
+	m->spin = pe->nrun < pe->ncpus ? pe->thread_spin : pe->busy_thread_spin;
 	__atomic_store_n(&m->state, MSG_RESUME, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&m->waiting, __ATOMIC_SEQ_CST))
 		futex(&m->state, FUTEX_WAKE, 1, NULL);
@@ -1759,11 +1761,13 @@ static int st_wait(struct engine *e, bool block, void **cookie,
 		if (atomic_exchange(&pe->rung, false) || !block)
 			return 0;
 		/* Poll a while: a thread on another CPU may trap soon. */
-		if (pe->spin_ns && pe->nrun && pe->nrun < pe->ncpus) {
+		if (pe->nrun && (pe->nrun < pe->ncpus ? pe->spin_ns :
+							pe->busy_spin_ns)) {
 			u64 t = now_ns();
 
 			if (!until)
-				until = t + pe->spin_ns;
+				until = t + (pe->nrun < pe->ncpus ?
+					     pe->spin_ns : pe->busy_spin_ns);
 			if (t < until) {
 				for (int i = 0; i < 64; i++)
 					__builtin_ia32_pause();
@@ -1992,16 +1996,22 @@ static int st_setup(struct pt_engine *pe)
 	pe->ncpus = 1;
 	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
 		pe->ncpus = CPU_COUNT(&cpus);
-	unsigned umk_us = 20, thread_us = 20;
+	unsigned umk_us = 20, thread_us = 20, busy_umk = 5, busy_thread = 0;
 
-	if (env && sscanf(env, "%u,%u", &umk_us, &thread_us) != 2) {
-		fprintf(stderr, "umk: UMK_SYSTRAP_SPIN is UMK_US,THREAD_US "
-			"(microseconds), not '%s'\n", env);
+	if (env && sscanf(env, "%u,%u,%u,%u", &umk_us, &thread_us, &busy_umk,
+			  &busy_thread) < 2) {
+		fprintf(stderr, "umk: UMK_SYSTRAP_SPIN is UMK_US,THREAD_US"
+			"[,BUSY_UMK_US,BUSY_THREAD_US] (microseconds), not "
+			"'%s'\n", env);
 		return -EINVAL;
 	}
 	if (pe->ncpus > 1) {
+		u64 tsc = tsc_per_us();
+
 		pe->spin_ns = umk_us * 1000ULL;
-		pe->thread_spin = (unsigned)(thread_us * tsc_per_us());
+		pe->thread_spin = (unsigned)(thread_us * tsc);
+		pe->busy_spin_ns = busy_umk * 1000ULL;
+		pe->busy_thread_spin = (unsigned)(busy_thread * tsc);
 	}
 	return 0;
 }
