@@ -12,6 +12,10 @@
 #define MMAP_MIN_ADDR 0x10000ULL
 /* Anonymous memory up to this size is mapped at once: no faults. */
 #define EAGER_ANON (1ULL << 20)
+/* Of a library segment's mapping (see do_mmap): mapped at once, and
+   copied at once when it is writable and no bigger than EAGER_FILE_COW. */
+#define EAGER_FILE (512 * PAGE_SIZE)
+#define EAGER_FILE_COW (16 * PAGE_SIZE)
 
 static bool overlaps(struct mm *mm, uaddr_t start, u64 len)
 {
@@ -148,6 +152,14 @@ long sys_mmap(struct task *t, uaddr_t addr, u64 len, int prot, int flags,
 		mm_populate(mm, at, at + len, prot & PROT_WRITE);
 	else if (!f && len <= EAGER_ANON && (prot & PROT_WRITE))
 		mm_populate(mm, at, at + len, true);
+	else if (f && (flags & MAP_FIXED) && type == MAP_PRIVATE && prot)
+		/*
+		 * A dynamic loader placing a library's segment: its text is
+		 * run and its data written at once; map them now, not one
+		 * fault-around window at a time.
+		 */
+		mm_populate(mm, at, at + MIN(len, EAGER_FILE),
+			    (prot & PROT_WRITE) && len <= EAGER_FILE_COW);
 	rc = 0;
 out:
 	if (f)

@@ -100,12 +100,30 @@ static int fault_one(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 }
 
 /* Fault in va and the absent pages of the window around it. */
+/*
+ * The window for a fault at va: the base size, doubled (up to
+ * FAULT_AROUND_MAX) each time the fault lands in the stretch right after
+ * the last window, as a growing heap or a buffer filled in order does.
+ */
+static u64 fault_pages(struct vma *v, uaddr_t va)
+{
+	u64 base = v->file ? FAULT_AROUND_FILE : FAULT_AROUND;
+
+	if (v->fa_end && va >= v->fa_end &&
+	    va - v->fa_end < v->fa_pages * PAGE_SIZE)
+		return MIN(v->fa_pages * 2, FAULT_AROUND_MAX);
+	return base;
+}
+
 static int fault_in(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 {
-	u64 window = (v->file ? FAULT_AROUND_FILE : FAULT_AROUND) * PAGE_SIZE;
+	u64 pages = fault_pages(v, va), window = pages * PAGE_SIZE;
 	uaddr_t lo = MAX(v->start, va & ~(window - 1));
 	uaddr_t hi = MIN(v->end, lo + window);
 	int rc;
+
+	v->fa_end = hi;
+	v->fa_pages = pages;
 
 	if (v->file) {
 		u64 first = v->pgoff + ((lo - v->start) >> PAGE_SHIFT);

@@ -103,6 +103,9 @@ struct vma {
 	struct file *file;   /* NULL: anonymous */
 	u64 pgoff;           /* file offset of start, in pages */
 	struct list link;    /* mm->vmas, sorted by start */
+	/* The last fault-around window (fault.c): its end and size. */
+	uaddr_t fa_end;
+	u64 fa_pages;
 };
 
 struct mm {
@@ -171,7 +174,8 @@ void mm_sync_range(struct mm *mm, uaddr_t va, u64 len);
 
 /* Fault-around windows (fault.c), in pages, powers of two. */
 #define FAULT_AROUND 64            /* of anonymous memory */
-#define FAULT_AROUND_FILE 128      /* of a file's page cache */
+#define FAULT_AROUND_FILE 512      /* of a file's page cache */
+#define FAULT_AROUND_MAX 1024      /* doubled up to this for faults in order */
 
 /*
  * Make addr accessible with access (FAULT_* bits; 0 = unknown).
