@@ -206,6 +206,19 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/*
+ * The CPU we run on, as the vDSO's getcpu finds it without RDPID: the
+ * limit of the per-CPU GDT entry Linux keeps (selector 0x7b) is
+ * node << 12 | cpu.  ~0 if that fails.
+ */
+static inline uint32_t cpu_number(void)
+{
+	uint32_t p = ~0U;
+
+	__asm__ volatile("lsl %1, %0" : "+r"(p) : "r"(0x7bU) : "cc");
+	return p == ~0U ? p : (p & 0xfff);
+}
+
 struct ksiginfo {
 	int32_t signo, err, code, pad;
 	uint64_t addr;       /* si_addr; SIGSYS: si_call_addr */
@@ -227,6 +240,7 @@ __attribute__((used)) void stub_handler(int sig, struct ksiginfo *si, void *uc)
 	m->addr = si->addr;
 	m->arch = sig == 31 ? si->arch : 0;
 	m->uc = (uint64_t)uc;
+	m->cpu = cpu_number();
 	__atomic_store_n(&m->state, MSG_TRAPPED, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&b->seq, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&b->sleeping, __ATOMIC_SEQ_CST))
@@ -240,7 +254,8 @@ __attribute__((used)) void stub_handler(int sig, struct ksiginfo *si, void *uc)
 			    MSG_TRAPPED)
 				goto done;
 			__asm__ volatile("pause" ::: "memory");
-		} while (rdtsc() - t0 < n);
+		} while (rdtsc() - t0 < n &&
+			 !__atomic_load_n(&m->nospin, __ATOMIC_RELAXED));
 	}
 	for (;;) {
 		__atomic_store_n(&m->waiting, 1, __ATOMIC_SEQ_CST);
