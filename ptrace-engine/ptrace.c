@@ -27,8 +27,11 @@
  *  - wake signals the doorbell, whose stop ends a blocked waitpid.
  *  - kick is PTRACE_INTERRUPT.
  *
+ * The systrap engine (systrap_engine_ops, at the end) shares all of it
+ * but how guest threads run: see "systrap" below.
+ *
  * Everything here runs on the kernel thread (the tracer), except
- * pt_wake.
+ * pt_wake and st_wake.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -2007,7 +2010,7 @@ static u64 tsc_per_us(void)
 	return (__builtin_ia32_rdtsc() - c0) * 1000 / (t - t0);
 }
 
-/* systrap: the message memory, the strict filter, SIGCHLD, spinning. */
+/* systrap: the message memory, the strict filter, spinning. */
 static int st_setup(struct pt_engine *pe)
 {
 	size_t size = MSG_HEAD + (size_t)CTL_SLOTS * STUB_MSG_SIZE;
