@@ -167,6 +167,8 @@ static int err(void)
 	return -errno;
 }
 
+static void as_kill(struct engine_as *as);
+static struct engine_ctx *st_thread_clone(struct engine_as *as);
 static void st_thread_exit(struct engine_ctx *th);
 
 /* ---- the pid -> context map ------------------------------------------ */
@@ -574,9 +576,6 @@ static struct engine_ctx *find_parked(struct engine_as *as)
 
 /* ---- address spaces -------------------------------------------------------- */
 
-static void as_kill(struct engine_as *as);
-static struct engine_ctx *st_thread_clone(struct engine_as *as);
-
 static int pt_as_create(struct engine *e, struct engine_as **out)
 {
 	struct pt_engine *pe = e->priv;
@@ -680,7 +679,6 @@ static void pt_as_destroy(struct engine_as *as)
 		as_kill(as);
 		return;
 	}
-
 	/* Wipe it lazily: the munmap runs with the next user's first flush. */
 	as->ctl->nops = 0;
 	as->last = NULL;
@@ -859,6 +857,33 @@ static int flush_on(struct engine_as *as, struct engine_ctx *th,
 
 static bool decode_stop(struct engine_ctx *ctx, int status, struct trap *trap);
 
+/* Keep th's stop (stash_trap, stash_regs) for the next wait(). */
+static void stash_push(struct pt_engine *pe, struct engine_ctx *th)
+{
+	th->stashed = true;
+	th->stash_next = pe->stash;
+	pe->stash = th;
+}
+
+/* Report a kept stop, if there is one: 1, else 0. */
+static int stash_pop(struct pt_engine *pe, void **cookie, struct uregs *regs,
+		     struct trap *trap)
+{
+	struct engine_ctx *ctx = pe->stash;
+
+	if (!ctx)
+		return 0;
+	pe->stash = ctx->stash_next;
+	ctx->stashed = false;
+	ctx->running = false;
+	*trap = ctx->stash_trap;
+	*regs = ctx->stash_regs;
+	if (trap->kind == TRAP_GONE)
+		ctx->as->error = -ESRCH;
+	*cookie = ctx->cookie;
+	return 1;
+}
+
 /*
  * Take the stop of a running thread now, for a batch that must run
  * while every thread of the space is in user mode.  The stop is kept
@@ -881,9 +906,7 @@ static int take_stop(struct engine_ctx *th)
 		if (ptrace(PTRACE_GETREGS, th->tid, 0, &th->stash_regs) < 0)
 			th->stash_trap.kind = TRAP_GONE;
 	}
-	th->stashed = true;
-	th->stash_next = pe->stash;
-	pe->stash = th;
+	stash_push(pe, th);
 	return th->stash_trap.kind == TRAP_GONE ? -ESRCH : 0;
 }
 
@@ -948,8 +971,6 @@ static struct engine_ctx *thread_clone(struct engine_as *as)
 	}
 	return th;
 }
-
-static struct engine_ctx *st_thread_clone(struct engine_as *as);
 
 static int pt_ctx_create(struct engine_as *as, void *cookie,
 			 struct engine_ctx **out)
@@ -1021,26 +1042,19 @@ static int pt_ctx_set_as(struct engine_ctx *ctx, struct engine_as *as)
 	/* Trade places in the two spaces' lists: swap everything but the
 	   guest-thread fields and the links, then relink. */
 	tmp = *ctx;
-	ctx->as = p->as;
-	ctx->tid = p->tid;
-	ctx->sched_fd = p->sched_fd;
+#define TRADE(f) (ctx->f = p->f, p->f = tmp.f)
+	TRADE(as);
+	TRADE(tid);
+	TRADE(sched_fd);
+	TRADE(mslot);
+	TRADE(m);
+	TRADE(uc_off);
+	TRADE(fp_off);
+	TRADE(fs_base);
+	TRADE(gs_base);
+#undef TRADE
 	ctx->regs_valid = false;
-	ctx->mslot = p->mslot;
-	ctx->m = p->m;
-	ctx->uc_off = p->uc_off;
-	ctx->fp_off = p->fp_off;
-	ctx->fs_base = p->fs_base;
-	ctx->gs_base = p->gs_base;
-	p->as = tmp.as;
-	p->tid = tmp.tid;
-	p->sched_fd = tmp.sched_fd;
 	p->regs_valid = false;
-	p->mslot = tmp.mslot;
-	p->m = tmp.m;
-	p->uc_off = tmp.uc_off;
-	p->fp_off = tmp.fp_off;
-	p->fs_base = tmp.fs_base;
-	p->gs_base = tmp.gs_base;
 	{
 		struct engine_ctx **l;
 
@@ -1184,17 +1198,8 @@ static int pt_wait(struct engine *e, bool block, void **cookie,
 	int status;
 	pid_t pid;
 
-	if ((ctx = pe->stash)) {
-		pe->stash = ctx->stash_next;
-		ctx->stashed = false;
-		ctx->running = false;
-		*trap = ctx->stash_trap;
-		*regs = ctx->stash_regs;
-		if (trap->kind == TRAP_GONE)
-			ctx->as->error = -ESRCH;
-		*cookie = ctx->cookie;
+	if (stash_pop(pe, cookie, regs, trap))
 		return 1;
-	}
 	for (;;) {
 		pid = waitpid(-1, &status, __WALL | (block ? 0 : WNOHANG));
 		if (pid == 0)
@@ -1681,13 +1686,6 @@ static struct engine_ctx *st_scan(struct pt_engine *pe)
 	return NULL;
 }
 
-static void stash_push(struct pt_engine *pe, struct engine_ctx *th)
-{
-	th->stashed = true;
-	th->stash_next = pe->stash;
-	pe->stash = th;
-}
-
 /*
  * Report a running context gone (its process died, or its host thread
  * vanished): the space is done for, never pooled.
@@ -1775,20 +1773,13 @@ static int st_wait(struct engine *e, bool block, void **cookie,
 	struct pt_engine *pe = e->priv;
 	struct stub_bell *b = pe->bell;
 	struct engine_ctx *ctx;
-	u64 until = 0, now = now_ns();
+	u64 until = 0, now = now_ns(), spin;
 
 	if (now - pe->kick_check_ns > CHECK_NS)
 		st_check(pe, now);
 	for (;;) {
-		if ((ctx = pe->stash)) {
-			pe->stash = ctx->stash_next;
-			ctx->stashed = false;
-			ctx->running = false;
-			*trap = ctx->stash_trap;
-			*regs = ctx->stash_regs;
-			*cookie = ctx->cookie;
+		if (stash_pop(pe, cookie, regs, trap))
 			return 1;
-		}
 		if ((ctx = st_scan(pe))) {
 			run_del(pe, ctx);
 			ctx->running = false;
@@ -1801,13 +1792,12 @@ static int st_wait(struct engine *e, bool block, void **cookie,
 		if (atomic_exchange(&pe->rung, false) || !block)
 			return 0;
 		/* Poll a while: a thread on another CPU may trap soon. */
-		if (pe->nrun && (pe->nrun < pe->ncpus ? pe->spin_ns :
-							pe->busy_spin_ns)) {
+		spin = pe->nrun < pe->ncpus ? pe->spin_ns : pe->busy_spin_ns;
+		if (pe->nrun && spin) {
 			u64 t = now_ns();
 
 			if (!until)
-				until = t + (pe->nrun < pe->ncpus ?
-					     pe->spin_ns : pe->busy_spin_ns);
+				until = t + spin;
 			if (t < until) {
 				for (int i = 0; i < 64; i++)
 					__builtin_ia32_pause();
