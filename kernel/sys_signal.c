@@ -315,15 +315,16 @@ long sys_pause(struct task *t)
 
 long sys_rt_sigsuspend(struct task *t, uaddr_t umask, size_t size)
 {
-	sigset_t mask;
+	int rc;
 
+	/* Unlike ppoll's, a NULL mask here is EFAULT, after the size. */
 	if (size != sizeof(sigset_t))
 		return -EINVAL;
-	if (copy_from_user(&mask, umask, sizeof(mask)))
+	if (!umask)
 		return -EFAULT;
-	t->saved_blocked = t->blocked;
-	t->restore_blocked = true;
-	t->blocked = mask & ~SIG_KERNEL_ONLY;
+	rc = set_user_sigmask(t, umask, size);
+	if (rc)
+		return rc;
 	wait_for_signal(t);
 	return -ERESTARTNOHAND;
 }

@@ -99,7 +99,6 @@ static int fault_one(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 	return anon_page(mm, v, va);
 }
 
-/* Fault in va and the absent pages of the window around it. */
 /*
  * The window for a fault at va: the base size, doubled (up to
  * FAULT_AROUND_MAX) each time the fault lands in the stretch right after
@@ -115,6 +114,7 @@ static u64 fault_pages(struct vma *v, uaddr_t va)
 	return base;
 }
 
+/* Fault in va and the absent pages of the window around it. */
 static int fault_in(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 {
 	u64 pages = fault_pages(v, va), window = pages * PAGE_SIZE;
@@ -124,7 +124,6 @@ static int fault_in(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 
 	v->fa_end = hi;
 	v->fa_pages = pages;
-
 	if (v->file) {
 		u64 first = v->pgoff + ((lo - v->start) >> PAGE_SHIFT);
 
