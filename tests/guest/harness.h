@@ -332,15 +332,34 @@ static int harness_run_inproc(const struct tcase *c)
 }
 
 /*
- * Waits for the case's child, at most HARNESS_LIMIT_S seconds (polling,
- * so that it needs no timer signal); a child that runs longer is killed.
- * Returns 0, 1 when it had to be killed, -1 on an error (errno set).
+ * TEST_SLOW=N (run-tests' UMK_TEST_SLOW): a slow machine (an emulated
+ * CPU) gives time limits N times longer.  A case may run
+ * HARNESS_LIMIT_S seconds times that.
  */
+static int test_slow(void)
+{
+	const char *slow = getenv("TEST_SLOW");
+	int n = slow ? atoi(slow) : 1;
+
+	return n > 0 && n <= 100 ? n : 1;
+}
+
 #define HARNESS_LIMIT_S 10
+static int harness_limit_s(void)
+{
+	return HARNESS_LIMIT_S * test_slow();
+}
+
+/*
+ * Waits for the case's child, at most harness_limit_s() seconds
+ * (polling, so that it needs no timer signal); a child that runs longer
+ * is killed.  Returns 0, 1 when it had to be killed, -1 on an error
+ * (errno set).
+ */
 static int harness_wait(pid_t pid, int *st)
 {
 	struct timespec ts = { 0, 100000 };
-	long long waited = 0;
+	long long waited = 0, limit = harness_limit_s() * 1000000000LL;
 	pid_t r;
 
 	for (;;) {
@@ -351,7 +370,7 @@ static int harness_wait(pid_t pid, int *st)
 			return waitpid(pid, st, 0) == pid ? 0 : -1;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (waited >= HARNESS_LIMIT_S * 1000000000LL) {
+		if (waited >= limit) {
 			kill(pid, SIGKILL);
 			while (waitpid(pid, st, 0) < 0 && errno == EINTR)
 				;
@@ -392,7 +411,7 @@ static void harness_run(const struct tcase *c)
 				return;
 			case 1:
 				printf("-- timeout: killed after %d s\n",
-				       HARNESS_LIMIT_S);
+				       harness_limit_s());
 				return;
 			}
 			if (WIFEXITED(st))

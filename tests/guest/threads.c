@@ -32,13 +32,10 @@ static const char *ename(int e)
 	return e ? errname(e) : "0";
 }
 
-/* TEST_SLOW=N (run-tests' UMK_TEST_SLOW) gives a slow machine N times longer. */
+/* On a slow machine (TEST_SLOW=N) N times longer. */
 static void watchdog(void)
 {
-	const char *slow = getenv("TEST_SLOW");
-	int n = slow ? atoi(slow) : 1;
-
-	alarm(WATCHDOG_S * (n > 0 && n <= 100 ? n : 1));
+	alarm(WATCHDOG_S * test_slow());
 }
 
 /* pthread_create, printing why not on failure; 0 on success. */
