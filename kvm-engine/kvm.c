@@ -186,11 +186,12 @@ static void shootdown(struct vcpu *v)
 	atomic_store(&v->flush_req, req);
 	kick_thread(v->ke, v->thread);
 	for (;;) {
-		unsigned a = atomic_load(&v->flush_ack);
+		unsigned n = atomic_load(&v->answers);
 
-		if (a == req || atomic_load(&v->stopped))
+		if (atomic_load(&v->flush_ack) == req ||
+		    atomic_load(&v->stopped))
 			return;
-		futex_wait(&v->flush_ack, a);
+		futex_wait(&v->answers, n);
 	}
 }
 

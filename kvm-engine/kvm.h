@@ -94,7 +94,9 @@ struct vcpu {
 	atomic_int kick;            /* stop at the next chance */
 	atomic_uint flush_req;      /* kernel -> helper: flush the TLB */
 	unsigned flush_seq;         /* (kernel) the last request made */
-	atomic_uint flush_ack;      /* helper -> kernel: done (futex) */
+	atomic_uint flush_ack;      /* helper -> kernel: done */
+	atomic_uint answers;        /* helper -> kernel: bumped at each
+				       ack and stop (futex) */
 	unsigned flush_done;        /* (helper) the last request applied */
 	bool quit;
 };

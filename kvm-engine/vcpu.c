@@ -595,11 +595,18 @@ int vcpu_run_once(struct vcpu *v)
 	return -e;
 }
 
+/* Tell a shootdown() waiting on v that flush_ack or stopped changed. */
+static void answer(struct vcpu *v)
+{
+	atomic_fetch_add(&v->answers, 1);
+	futex_wake(&v->answers);
+}
+
 static void ack_flush(struct vcpu *v, unsigned req)
 {
 	v->flush_done = req;
 	atomic_store(&v->flush_ack, req);
-	futex_wake(&v->flush_ack);
+	answer(v);
 }
 
 /* The helper's run: until an exit, a kick or an error. */
@@ -647,11 +654,17 @@ static void *helper_main(void *arg)
 		helper_run(v);
 		/*
 		 * Stopped: no stale TLB entry can be used until a resume,
-		 * so a flush request is answered too.  stopped goes first:
-		 * shootdown() stores its request and then reads stopped.
+		 * and a resume compares TLB generations, so the requests
+		 * made so far are answered.  Only those read before stopped
+		 * is raised: once it is, the kernel may reap v, resume it
+		 * and ask for a flush that the next helper_run must make.
+		 * A shootdown() waits until flush_ack names its request or
+		 * stopped is up; answer() wakes it for either.
 		 */
+		v->flush_done = atomic_load(&v->flush_req);
+		atomic_store(&v->flush_ack, v->flush_done);
 		atomic_store(&v->stopped, 1);
-		ack_flush(v, atomic_load(&v->flush_req));
+		answer(v);
 		kvm_notify(v->ke);
 	}
 }
