@@ -187,10 +187,10 @@ static void engine_wake(void *arg)
 }
 
 /*
- * Whether --engine auto tries kvm first.  Not yet: under QEMU's nested
- * SVM, guests with threads on several vCPUs still end in a triple fault
- * or a stall now and then (kvm-engine/README), so kvm is opt-in with
- * --engine kvm until that is understood.
+ * Whether --engine auto tries kvm first.  Not yet: the kvm engine has
+ * only run under emulation (QEMU's TCG with nested SVM: make check-kvm,
+ * kvm-engine/README), never on a host with real KVM, so it is opt-in
+ * with --engine kvm until it has.
  */
 #define AUTO_TRIES_KVM 0
 
