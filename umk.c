@@ -295,7 +295,7 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	bp.engine = strcmp(o.engine, "auto") ? engine_lookup(o.engine) : NULL;
 	if (!bp.engine && strcmp(o.engine, "auto"))
-		die_usage("unknown engine '%s' (use auto, kvm or ptrace)", o.engine);
+		die_usage("unknown engine '%s' (use auto, systrap, ptrace or kvm)", o.engine);
 	if (o.root)
 		check_root(o.root);
 	host_setup();
