@@ -226,6 +226,8 @@ extern struct engine *engine;
  * current trap_seq was found during this system call.
  */
 extern u64 trap_seq;
+/* Counts for umk run --stats: traps by kind, system calls by number. */
+extern u64 stat_traps[TRAP_GONE + 1], stat_syscalls[512];
 
 /* kernel/itimer.c: cancel p's timers (keep the interval ones at exec) */
 void timers_release(struct process *p, bool keep_itimers);

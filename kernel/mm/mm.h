@@ -164,6 +164,8 @@ void zap_range(struct mm *mm, uaddr_t start, uaddr_t end);
 
 /* The engine's view of a PTE. */
 int pte_prot(pte_t pte);
+/* For umk run --stats: pages passed to the engine's as_map. */
+extern u64 stat_pages_mapped;
 bool pte_present(struct mm *mm, uaddr_t va);
 /* Install frame p at va with PTE bits; takes the caller's reference. */
 void pte_install(struct mm *mm, uaddr_t va, phys_t p, pte_t bits);

@@ -14,6 +14,7 @@
 #define MMAP_MIN_ADDR 0x10000ULL
 
 uaddr_t task_size;
+u64 stat_pages_mapped;
 
 /* ---- PTEs and the engine ------------------------------------------- */
 
@@ -38,6 +39,7 @@ static void engine_map(struct mm *mm, uaddr_t va, pte_t pte)
 
 	if (!mm->as)
 		return;
+	stat_pages_mapped++;
 	rc = engine->ops->as_map(mm->as, va, PAGE_SIZE, pte_prot(pte),
 				 pte_phys(pte));
 	if (rc < 0)
