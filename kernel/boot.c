@@ -151,7 +151,6 @@ static int boot_fs(const struct boot_params *bp)
 /* umk run --stats: what the guest trapped into the kernel for. */
 static void print_stats(void)
 {
-	extern u64 stat_traps[TRAP_GONE + 1], stat_syscalls[512];
 	static const char *const kinds[] = {
 		[TRAP_SYSCALL] = "syscall", [TRAP_PAGE_FAULT] = "page fault",
 		[TRAP_EXCEPTION] = "exception",
@@ -162,6 +161,7 @@ static void print_stats(void)
 	printk("umk: traps:");
 	for (int k = TRAP_SYSCALL; k <= TRAP_GONE; k++)
 		printk(" %s %llu", kinds[k], (unsigned long long)stat_traps[k]);
+	printk("; pages mapped %llu", (unsigned long long)stat_pages_mapped);
 	printk("\numk: most frequent system calls:");
 	for (int i = 0; i < 20; i++) {
 		int best = -1;
@@ -187,44 +187,40 @@ static void engine_wake(void *arg)
 }
 
 /*
- * Whether --engine auto tries kvm first.  Not yet: the kvm engine has
- * only run under emulation (QEMU's TCG with nested SVM: make check-kvm,
- * kvm-engine/README), never on a host with real KVM, so it is opt-in
- * with --engine kvm until it has.
+ * What --engine auto tries, in order: kvm (where /dev/kvm opens and the
+ * engine's probe guest runs every path: system call, exception, page
+ * fault), then systrap on a host with CPUs to spare (its system call
+ * costs a fifth of ptrace's when umk can poll on one CPU while the
+ * guest runs on another; on a single CPU it costs more than ptrace),
+ * then ptrace, which needs nothing but ptrace itself.
  */
-#define AUTO_TRIES_KVM 0
-
-/*
- * What --engine auto tries first: kvm (when AUTO_TRIES_KVM), else
- * systrap on a host with CPUs to spare (its system call costs a fifth of
- * ptrace's when umk can poll on one CPU while the guest runs on
- * another; on a single CPU it costs more than ptrace), else ptrace.
- */
-static const struct engine_ops *auto_engine(void)
+static void auto_engines(const struct engine_ops *try[3])
 {
-	if (AUTO_TRIES_KVM)
-		return engine_lookup("kvm");
-	return engine_lookup(host_ncpus() > 1 ? "systrap" : "ptrace");
+	try[0] = engine_lookup("kvm");
+	try[1] = host_ncpus() > 1 ? engine_lookup("systrap") : NULL;
+	try[2] = engine_lookup("ptrace");
 }
 
 /*
- * Start the engine bp names, or choose one (auto_engine, quietly unless
- * verbose), falling back to ptrace.  0 or -errno, with a message
- * printed.
+ * Start the engine bp names, or choose one (auto_engines, quietly
+ * unless verbose: only the last one tried may complain).  0 or -errno,
+ * with a message printed.
  */
 static int engine_start(const struct boot_params *bp,
 			struct engine_config *cfg)
 {
-	int rc;
+	const struct engine_ops *try[3] = { bp->engine };
+	int rc = -ENODEV;
 
-	the_engine.ops = bp->engine ? bp->engine : auto_engine();
-	cfg->quiet = !bp->engine && !bp->verbose;
-	rc = the_engine.ops->init(&the_engine, cfg);
-	if (rc < 0 && !bp->engine) {
+	if (!bp->engine)
+		auto_engines(try);
+	for (int i = 0; i < 3 && rc < 0; i++) {
+		if (!try[i])
+			continue;
 		memset(&the_engine, 0, sizeof(the_engine));
-		the_engine.ops = engine_lookup("ptrace");
-		cfg->quiet = false;
-		rc = the_engine.ops->init(&the_engine, cfg);
+		the_engine.ops = try[i];
+		cfg->quiet = !bp->engine && !bp->verbose && i < 2;
+		rc = try[i]->init(&the_engine, cfg);
 	}
 	if (rc == 0 && (bp->verbose || bp->strace))
 		printk("umk: the %s engine runs guest programs%s\n",
