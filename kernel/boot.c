@@ -214,12 +214,13 @@ static int engine_start(const struct boot_params *bp,
 
 	if (!bp->engine)
 		auto_engines(try);
-	for (int i = 0; i < 3 && rc < 0; i++) {
+	for (int i = 0; i < (int)ARRAY_SIZE(try) && rc < 0; i++) {
 		if (!try[i])
 			continue;
 		memset(&the_engine, 0, sizeof(the_engine));
 		the_engine.ops = try[i];
-		cfg->quiet = !bp->engine && !bp->verbose && i < 2;
+		cfg->quiet = !bp->engine && !bp->verbose &&
+			     i < (int)ARRAY_SIZE(try) - 1;
 		rc = try[i]->init(&the_engine, cfg);
 	}
 	if (rc == 0 && (bp->verbose || bp->strace))
