@@ -178,6 +178,7 @@ void mm_sync_range(struct mm *mm, uaddr_t va, u64 len);
 #define FAULT_AROUND 64            /* of anonymous memory */
 #define FAULT_AROUND_FILE 512      /* of a file's page cache */
 #define FAULT_AROUND_MAX 1024      /* doubled up to this for faults in order */
+#define COW_AROUND 16              /* pages a copy-on-write fault settles */
 
 /*
  * Make addr accessible with access (FAULT_* bits; 0 = unknown).
