@@ -153,6 +153,8 @@ struct pt_engine {
 	unsigned thread_spin;       /* TSC ticks a trapped thread polls */
 	u64 busy_spin_ns;           /* the same with every CPU running guests */
 	unsigned busy_thread_spin;
+	u64 yield_ns;               /* then polls, yielding the CPU, this long */
+	unsigned thread_yield;      /* TSC ticks a thread does that */
 	struct sock_filter strict[64];
 	unsigned strict_len;
 	u64 kick_check_ns;          /* last look for unanswered kicks */
@@ -265,8 +267,9 @@ static int filter_build(struct pt_engine *pe)
 	 * calls; a kill here would win over that trap, so the stub's own
 	 * filter traps too (the main thread is traced: a trap there is a
 	 * stop umk takes for a broken stub).  Guest threads need futex,
-	 * rt_sigreturn, exit and arch_prctl; a new one sigaltstack and
-	 * seccomp.  The strict filter decides what guest threads may do.
+	 * rt_sigreturn, exit, arch_prctl and sched_yield; a new one
+	 * sigaltstack and seccomp.  The strict filter decides what guest
+	 * threads may do.
 	 */
 	scmp_filter_ctx f = seccomp_init(pe->systrap ? SCMP_ACT_TRAP :
 					 SCMP_ACT_KILL_PROCESS);
@@ -281,6 +284,7 @@ static int filter_build(struct pt_engine *pe)
 	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0) ||
 	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(seccomp), 0) ||
 	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 0) ||
+	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(sched_yield), 0) ||
 	     seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 			      SCMP_A0(SCMP_CMP_EQ, STUB_CLONE_FLAGS_ST))))
 		goto out_release;
@@ -1662,6 +1666,7 @@ static int st_resume(struct engine_ctx *ctx, const struct uregs *r)
 	 * them.
 	 */
 	m->spin = pe->nrun < pe->ncpus ? pe->thread_spin : pe->busy_thread_spin;
+	m->yield = pe->thread_yield;
 	__atomic_store_n(&m->state, MSG_RESUME, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&m->waiting, __ATOMIC_SEQ_CST))
 		futex(&m->state, FUTEX_WAKE, 1, NULL);
@@ -1773,7 +1778,7 @@ static int st_wait(struct engine *e, bool block, void **cookie,
 	struct pt_engine *pe = e->priv;
 	struct stub_bell *b = pe->bell;
 	struct engine_ctx *ctx;
-	u64 until = 0, now = now_ns(), spin;
+	u64 until = 0, yuntil = 0, now = now_ns(), spin;
 
 	if (now - pe->kick_check_ns > CHECK_NS)
 		st_check(pe, now);
@@ -1804,6 +1809,16 @@ static int st_wait(struct engine *e, bool block, void **cookie,
 				continue;
 			}
 		}
+		if (pe->nrun && pe->yield_ns) {
+			u64 t = now_ns();
+
+			if (!yuntil)
+				yuntil = t + pe->yield_ns;
+			if (t < yuntil) {
+				sched_yield();
+				continue;
+			}
+		}
 		u32 seq = __atomic_load_n(&b->seq, __ATOMIC_SEQ_CST);
 		struct timespec ts = { 0, CHECK_NS }; /* for st_check */
 
@@ -1812,6 +1827,7 @@ static int st_wait(struct engine *e, bool block, void **cookie,
 			futex(&b->seq, FUTEX_WAIT, seq, &ts);
 		__atomic_store_n(&b->sleeping, 0, __ATOMIC_SEQ_CST);
 		until = 0;
+		yuntil = 0;
 		now = now_ns();
 		if (now - pe->kick_check_ns > CHECK_NS)
 			st_check(pe, now);
@@ -1892,30 +1908,33 @@ static void strict_build(struct pt_engine *pe)
 	enum { NR = 0, ARCH = 4, IPLO = 8, IPHI = 12, A0 = 16, A1 = 24 };
 	struct sock_filter f[] = {
 		/* 0 */ LD(ARCH),
-		/* 1 */ JEQ(AUDIT_ARCH_X86_64, 0, 21),
+		/* 1 */ JEQ(AUDIT_ARCH_X86_64, 0, 24),
 		/* 2 */ LD(IPHI),
-		/* 3 */ JEQ((u32)(STUB_BASE >> 32), 0, 19),
+		/* 3 */ JEQ((u32)(STUB_BASE >> 32), 0, 22),
 		/* 4 */ LD(NR),
 		/* 5 */ JEQ(SYS_futex, 0, 5),
 		/* 6 */ LD(IPLO),
-		/* 7 */ JEQ(IP_LO(STUB_SYM_stub_site_futex), 0, 15),
+		/* 7 */ JEQ(IP_LO(STUB_SYM_stub_site_futex), 0, 18),
 		/* 8 */ LD(A1),
-		/* 9 */ JEQ(FUTEX_WAIT, 14, 0),
-		/* 10 */ JEQ(FUTEX_WAKE, 13, 12),
+		/* 9 */ JEQ(FUTEX_WAIT, 17, 0),
+		/* 10 */ JEQ(FUTEX_WAKE, 16, 15),
 		/* 11 */ JEQ(SYS_rt_sigreturn, 0, 2),
 		/* 12 */ LD(IPLO),
-		/* 13 */ JEQ(IP_LO(STUB_SYM_stub_site_sigreturn), 10, 9),
+		/* 13 */ JEQ(IP_LO(STUB_SYM_stub_site_sigreturn), 13, 12),
 		/* 14 */ JEQ(SYS_exit, 0, 2),
 		/* 15 */ LD(IPLO),
-		/* 16 */ JEQ(IP_LO(STUB_SYM_stub_site_exit), 7, 6),
+		/* 16 */ JEQ(IP_LO(STUB_SYM_stub_site_exit), 10, 9),
 		/* 17 */ JEQ(SYS_arch_prctl, 0, 5),
 		/* 18 */ LD(IPLO),
-		/* 19 */ JEQ(IP_LO(STUB_SYM_stub_site_arch_prctl), 0, 3),
+		/* 19 */ JEQ(IP_LO(STUB_SYM_stub_site_arch_prctl), 0, 6),
 		/* 20 */ LD(A0),
-		/* 21 */ JEQ(ARCH_SET_FS, 2, 0),
-		/* 22 */ JEQ(ARCH_SET_GS, 1, 0),
-		/* 23 */ RET(SECCOMP_RET_TRAP),
-		/* 24 */ RET(SECCOMP_RET_ALLOW),
+		/* 21 */ JEQ(ARCH_SET_FS, 5, 0),
+		/* 22 */ JEQ(ARCH_SET_GS, 4, 3),
+		/* 23 */ JEQ(SYS_sched_yield, 0, 2),
+		/* 24 */ LD(IPLO),
+		/* 25 */ JEQ(IP_LO(STUB_SYM_stub_site_yield), 1, 0),
+		/* 26 */ RET(SECCOMP_RET_TRAP),
+		/* 27 */ RET(SECCOMP_RET_ALLOW),
 	};
 #undef IP_LO
 #undef LD
@@ -2021,18 +2040,26 @@ static int st_setup(struct pt_engine *pe)
 	/*
 	 * Polling pays only when umk and the guest thread are on different
 	 * CPUs (st_wait and st_resume check that there is one to spare).
-	 * UMK_SYSTRAP_SPIN=UMK_US,THREAD_US overrides, for measurements.
+	 * After that, both sides poll a while longer with sched_yield
+	 * between looks: the CPU goes to whatever else can run on it, but
+	 * it does not go idle, and waking a thread on an idle CPU is what
+	 * costs most (an IPI, and on a virtual machine a halted vCPU to
+	 * schedule: tens of microseconds per system call).
+	 * UMK_SYSTRAP_SPIN=UMK_US,THREAD_US[,BUSY_UMK_US,BUSY_THREAD_US
+	 * [,YIELD_UMK_US,YIELD_THREAD_US]] overrides, for measurements.
 	 */
 	pe->ncpus = 1;
 	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
 		pe->ncpus = CPU_COUNT(&cpus);
 	unsigned umk_us = 20, thread_us = 20, busy_umk = 5, busy_thread = 0;
+	unsigned yield_umk = 1000, yield_thread = 1000;
 
-	if (env && sscanf(env, "%u,%u,%u,%u", &umk_us, &thread_us, &busy_umk,
-			  &busy_thread) < 2) {
+	if (env && sscanf(env, "%u,%u,%u,%u,%u,%u", &umk_us, &thread_us,
+			  &busy_umk, &busy_thread, &yield_umk,
+			  &yield_thread) < 2) {
 		fprintf(stderr, "umk: UMK_SYSTRAP_SPIN is UMK_US,THREAD_US"
-			"[,BUSY_UMK_US,BUSY_THREAD_US] (microseconds), not "
-			"'%s'\n", env);
+			"[,BUSY_UMK_US,BUSY_THREAD_US[,YIELD_UMK_US,"
+			"YIELD_THREAD_US]] (microseconds), not '%s'\n", env);
 		return -EINVAL;
 	}
 	if (pe->ncpus > 1) {
@@ -2042,6 +2069,10 @@ static int st_setup(struct pt_engine *pe)
 		pe->thread_spin = (unsigned)(thread_us * tsc);
 		pe->busy_spin_ns = busy_umk * 1000ULL;
 		pe->busy_thread_spin = (unsigned)(busy_thread * tsc);
+		pe->yield_ns = yield_umk * 1000ULL;
+		pe->thread_yield = (u64)yield_thread * tsc > UINT32_MAX ?
+					   UINT32_MAX :
+					   (unsigned)(yield_thread * tsc);
 	}
 	return 0;
 }

@@ -166,6 +166,7 @@ HIDDEN long stub_futex(uint32_t *addr, long op, long val, long timeout);
 HIDDEN long stub_arch_prctl(long code, long addr);
 HIDDEN void stub_exit_thread(void) __attribute__((noreturn));
 HIDDEN void stub_restorer(void);
+HIDDEN void stub_yield(void);
 __asm__(".text\n"
 	".globl stub_futex\n"
 	"stub_futex:\n\t"
@@ -190,6 +191,13 @@ __asm__(".text\n"
 	".globl stub_site_exit\n"
 	"stub_site_exit:\n\t"
 	"jmp stub_exit_thread\n"
+	".globl stub_yield\n"
+	"stub_yield:\n\t"
+	"mov $24, %eax\n\t"
+	"syscall\n"
+	".globl stub_site_yield\n"
+	"stub_site_yield:\n\t"
+	"ret\n"
 	".globl stub_restorer\n"
 	"stub_restorer:\n\t"
 	"mov $15, %eax\n\t"
@@ -254,6 +262,17 @@ __attribute__((used)) void stub_handler(int sig, struct ksiginfo *si, void *uc)
 			    MSG_TRAPPED)
 				goto done;
 			__asm__ volatile("pause" ::: "memory");
+		} while (rdtsc() - t0 < n &&
+			 !__atomic_load_n(&m->nospin, __ATOMIC_RELAXED));
+	}
+	if ((n = m->yield)) {
+		uint64_t t0 = rdtsc();
+
+		do {
+			if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) !=
+			    MSG_TRAPPED)
+				goto done;
+			stub_yield();
 		} while (rdtsc() - t0 < n &&
 			 !__atomic_load_n(&m->nospin, __ATOMIC_RELAXED));
 	}
