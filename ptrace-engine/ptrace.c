@@ -1503,6 +1503,16 @@ static void st_collect(struct engine_ctx *th, struct uregs *r,
 	trap->kind = TRAP_INTERRUPTED;
 }
 
+/* Let the main thread run on any CPU again (see st_batch_cpu). */
+static void main_unbind(struct engine_as *as)
+{
+	cpu_set_t set;
+
+	if (as->main_cpu >= 0 && sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    sched_setaffinity(as->main->tid, sizeof(set), &set) == 0)
+		as->main_cpu = -1;
+}
+
 /*
  * A new guest-capable host thread: a batch clones the main thread onto
  * a stack in a free message slot, and the child stops at its first
@@ -1521,6 +1531,8 @@ static struct engine_ctx *st_thread_clone(struct engine_as *as)
 	m = (struct stub_msg *)msg_slot(as, k);
 	memset(m, 0, sizeof(*m));
 	base = STUB_MSG + (u64)k * STUB_MSG_SLOT;
+	/* The new thread would inherit a binding to one CPU. */
+	main_unbind(as);
 	if (queue(as, SYS_clone, STUB_CLONE_FLAGS_ST, base + STUB_MSG_STACK,
 		  base + offsetof(struct stub_msg, tid),
 		  base + offsetof(struct stub_msg, tid), 0, 0) < 0 ||
@@ -1605,10 +1617,7 @@ static void st_batch_cpu(struct engine_as *as, struct stub_msg *m)
 	cpu_set_t set;
 
 	if (!one) {
-		if (as->main_cpu >= 0 &&
-		    sched_getaffinity(0, sizeof(set), &set) == 0 &&
-		    sched_setaffinity(as->main->tid, sizeof(set), &set) == 0)
-			as->main_cpu = -1;
+		main_unbind(as);
 		return;
 	}
 	__atomic_store_n(&m->nospin, 1, __ATOMIC_RELAXED);
