@@ -1600,33 +1600,34 @@ static void st_thread_exit(struct engine_ctx *th)
 }
 
 /*
- * A batch for the space of m's thread, which trapped on m->cpu.  With
- * that the space's only guest thread, run the batch on that CPU: the
- * thread waits there, and the space's memory stays active on one CPU,
- * so the batch's munmap and mprotect flush no other CPU's TLB (an IPI
- * costs tens of microseconds in a virtual machine): fork+exec 3.2-3.9
- * -> 3.0-3.2 ms, as ptrace.  The thread stops polling, to leave the CPU
- * to the batch.  With several guest threads the memory is active on
- * several CPUs anyway, and a bound main thread would only wait for one
- * of them: it may run anywhere (main_cpu -1).
+ * Where a batch for as runs.  While the space has one guest thread, on
+ * the CPU umk runs on: umk only waits for the batch there, so handing
+ * the CPU to the main thread and back is a switch on one CPU, where
+ * waking a thread on another, idle, CPU costs tens of microseconds in a
+ * virtual machine (an IPI, a halted vCPU to schedule), twice a batch.
+ * The trapped thread goes on polling on its own CPU, so that it is
+ * running, not waking, when umk answers.  cbuild (make -j2): 2.25-2.6
+ * -> 2.0-2.25 s; fork+exec alone is as fast as on the guest thread's
+ * CPU, as before, where the batch's munmap and mprotect flushed no
+ * other CPU's TLB.  With several guest threads the main thread may run
+ * anywhere (main_cpu -1): a clone made from a bound main thread would
+ * inherit the binding (main_unbind).
  */
-static void st_batch_cpu(struct engine_as *as, struct stub_msg *m)
+static void st_batch_cpu(struct engine_as *as)
 {
-	u32 cpu = __atomic_load_n(&m->cpu, __ATOMIC_RELAXED);
-	bool one = as->nthreads - as->nparked <= 1;
+	int cpu = sched_getcpu();
 	cpu_set_t set;
 
-	if (!one) {
+	if (as->nthreads - as->nparked > 1) {
 		main_unbind(as);
 		return;
 	}
-	__atomic_store_n(&m->nospin, 1, __ATOMIC_RELAXED);
-	if (cpu >= CPU_SETSIZE || (int)cpu == as->main_cpu)
+	if (cpu < 0 || cpu >= CPU_SETSIZE || cpu == as->main_cpu)
 		return;
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(as->main->tid, sizeof(set), &set) == 0)
-		as->main_cpu = (int)cpu;
+		as->main_cpu = cpu;
 }
 
 static int st_resume(struct engine_ctx *ctx, const struct uregs *r)
@@ -1639,9 +1640,8 @@ static int st_resume(struct engine_ctx *ctx, const struct uregs *r)
 	int rc;
 
 	if (as->ctl->nops || as->error) {
-		st_batch_cpu(as, m);
+		st_batch_cpu(as);
 		rc = flush_on(as, as->main, NULL);
-		__atomic_store_n(&m->nospin, 0, __ATOMIC_RELAXED);
 		if (rc < 0)
 			return rc;
 	}

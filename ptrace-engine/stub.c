@@ -215,16 +215,22 @@ static inline uint64_t rdtsc(void)
 }
 
 /*
- * The CPU we run on, as the vDSO's getcpu finds it without RDPID: the
- * limit of the per-CPU GDT entry Linux keeps (selector 0x7b) is
- * node << 12 | cpu.  ~0 if that fails.
+ * Look at m->state for up to n TSC ticks, with a pause or a
+ * sched_yield between looks; 1 once umk has answered.
  */
-static inline uint32_t cpu_number(void)
+static int poll_answer(struct stub_msg *m, uint32_t n, int yield)
 {
-	uint32_t p = ~0U;
+	uint64_t t0 = rdtsc();
 
-	__asm__ volatile("lsl %1, %0" : "+r"(p) : "r"(0x7bU) : "cc");
-	return p == ~0U ? p : (p & 0xfff);
+	do {
+		if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) != MSG_TRAPPED)
+			return 1;
+		if (yield)
+			stub_yield();
+		else
+			__asm__ volatile("pause" ::: "memory");
+	} while (rdtsc() - t0 < n);
+	return 0;
 }
 
 struct ksiginfo {
@@ -248,34 +254,15 @@ __attribute__((used)) void stub_handler(int sig, struct ksiginfo *si, void *uc)
 	m->addr = si->addr;
 	m->arch = sig == 31 ? si->arch : 0;
 	m->uc = (uint64_t)uc;
-	m->cpu = cpu_number();
 	__atomic_store_n(&m->state, MSG_TRAPPED, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&b->seq, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&b->sleeping, __ATOMIC_SEQ_CST))
 		stub_futex(&b->seq, FUTEX_WAKE, 1, 0);
 	/* umk says (spin) whether it has a CPU to answer on at once. */
-	if ((n = m->spin)) {
-		uint64_t t0 = rdtsc();
-
-		do {
-			if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) !=
-			    MSG_TRAPPED)
-				goto done;
-			__asm__ volatile("pause" ::: "memory");
-		} while (rdtsc() - t0 < n &&
-			 !__atomic_load_n(&m->nospin, __ATOMIC_RELAXED));
-	}
-	if ((n = m->yield)) {
-		uint64_t t0 = rdtsc();
-
-		do {
-			if (__atomic_load_n(&m->state, __ATOMIC_ACQUIRE) !=
-			    MSG_TRAPPED)
-				goto done;
-			stub_yield();
-		} while (rdtsc() - t0 < n &&
-			 !__atomic_load_n(&m->nospin, __ATOMIC_RELAXED));
-	}
+	if ((n = m->spin) && poll_answer(m, n, 0))
+		goto done;
+	if ((n = m->yield) && poll_answer(m, n, 1))
+		goto done;
 	for (;;) {
 		__atomic_store_n(&m->waiting, 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&m->state, __ATOMIC_SEQ_CST) != MSG_TRAPPED)

@@ -122,9 +122,6 @@ struct stub_msg {
 	uint32_t tid;       /* set by clone, cleared when the thread ends */
 	uint32_t spin;      /* handler: TSC ticks to poll state before
 			       sleeping (0: sleep at once) */
-	uint32_t cpu;       /* the host CPU the trap was taken on, or ~0 */
-	uint32_t nospin;    /* umk: stop polling, sleep (a batch needs
-			       the CPU) */
 	uint32_t yield;     /* handler: TSC ticks to poll state after
 			       spin, giving the CPU away between polls
 			       (sched_yield) */
