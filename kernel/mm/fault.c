@@ -145,47 +145,42 @@ static int fault_in(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 }
 
 /*
+ * Make the read-only page at va of a private vma writable: in place
+ * when it is an anonymous frame no one else holds, else by a copy.
+ */
+static int private_write(struct mm *mm, struct vma *v, uaddr_t va,
+			 pte_t *pte)
+{
+	phys_t p = pte_phys(*pte);
+	int rc;
+
+	if ((*pte & PTE_ANON) && frame_refs(p) == 1) {
+		*pte |= PTE_WRITE;
+		mm_sync_range(mm, va, PAGE_SIZE);
+		return 0;
+	}
+	frame_get(p); /* keep it alive across the install */
+	rc = cow_page(mm, v, va, p);
+	frame_put(p);
+	return rc;
+}
+
+/*
+ * A write to a present, read-only page of a writable vma.
+ *
  * After a fork, the parent and the child write around each other's
  * shared pages, a stack or a heap in a row: each first write would be
- * its own fault.  A copy-on-write fault in a private vma therefore
- * settles the window around it too: the window's anonymous pages that
- * are still read-only become writable (ours alone) or are copied
- * (still shared).  A copy is a fraction of what a fault costs.
+ * its own fault.  A fault in a private vma therefore settles the
+ * window around it too: the window's anonymous pages that are still
+ * read-only become writable (ours alone) or are copied (still shared).
+ * A copy is a fraction of what a fault costs.
  */
-static void cow_around(struct mm *mm, struct vma *v, uaddr_t va)
+static int write_protect_fault(struct mm *mm, struct vma *v, uaddr_t va,
+			       pte_t *pte)
 {
 	u64 window = COW_AROUND * PAGE_SIZE;
 	uaddr_t lo = MAX(v->start, va & ~(window - 1));
 	uaddr_t hi = MIN(v->end, lo + window);
-
-	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE) {
-		pte_t *pte = pt_walk(&mm->pt, a, false);
-		phys_t p;
-
-		if (a == va || !pte ||
-		    (*pte & (PTE_PRESENT | PTE_ANON | PTE_WRITE)) !=
-			    (PTE_PRESENT | PTE_ANON))
-			continue;
-		p = pte_phys(*pte);
-		if (frame_refs(p) == 1) {
-			*pte |= PTE_WRITE;
-			mm_sync_range(mm, a, PAGE_SIZE);
-			continue;
-		}
-		frame_get(p);
-		if (cow_page(mm, v, a, p) < 0) {
-			frame_put(p);
-			break; /* the neighbours are only a bonus */
-		}
-		frame_put(p);
-	}
-}
-
-/* A write to a present, read-only page of a writable vma. */
-static int write_protect_fault(struct mm *mm, struct vma *v, uaddr_t va,
-			       pte_t *pte)
-{
-	phys_t p = pte_phys(*pte);
 	int rc;
 
 	if (v->flags & VMA_SHARED) {
@@ -196,17 +191,17 @@ static int write_protect_fault(struct mm *mm, struct vma *v, uaddr_t va,
 		mm_sync_range(mm, va, PAGE_SIZE);
 		return 0;
 	}
-	if ((*pte & PTE_ANON) && frame_refs(p) == 1) {
-		*pte |= PTE_WRITE;
-		mm_sync_range(mm, va, PAGE_SIZE);
-	} else {
-		frame_get(p); /* keep it alive across the install */
-		rc = cow_page(mm, v, va, p);
-		frame_put(p);
-		if (rc < 0)
-			return rc;
+	rc = private_write(mm, v, va, pte);
+	if (rc < 0)
+		return rc;
+	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE) {
+		pte = pt_walk(&mm->pt, a, false);
+		if (a != va && pte &&
+		    (*pte & (PTE_PRESENT | PTE_ANON | PTE_WRITE)) ==
+			    (PTE_PRESENT | PTE_ANON) &&
+		    private_write(mm, v, a, pte) < 0)
+			break; /* the neighbours are only a bonus */
 	}
-	cow_around(mm, v, va);
 	return 0;
 }
 
