@@ -50,12 +50,9 @@ int pagecache_fill(struct inode *inode, u64 index, u64 n)
 		while (index < end && pagemap_get(&inode->pages, index))
 			index++;
 		while (index + run < end && run < FILL_MAX &&
-		       !pagemap_get(&inode->pages, index + run)) {
-			frames[run] = frame_alloc(0);
-			if (PHYS_ERR(frames[run]))
-				break;
+		       !pagemap_get(&inode->pages, index + run))
 			run++;
-		}
+		run = frames_alloc_run(frames, run, 0);
 		if (!run)
 			return index < end ? -ENOMEM : 0;
 		populate_runs(frames, run);
@@ -201,29 +198,27 @@ int pagecache_load(struct inode *inode, const void *data, size_t len)
 {
 	u64 pages = (len + PAGE_SIZE - 1) >> PAGE_SHIFT, index = 0;
 	const char *src = data;
+	phys_t frames[FILL_MAX];
 
 	pagemap_truncate(&inode->pages, 0);
 	while (index < pages) {
-		unsigned order = 0;
-		phys_t run;
+		u64 n = frames_alloc_run(frames, MIN(FILL_MAX, pages - index), 0);
 
-		while (order < 10 && (2ULL << order) <= pages - index)
-			order++;
-		run = frames_alloc(order, 0);
-		while (PHYS_ERR(run) && order)
-			run = frames_alloc(--order, 0);
-		if (PHYS_ERR(run))
+		if (!n)
 			return -ENOMEM;
-		host_physmem_populate(run, PAGE_SIZE << order);
-		for (u64 i = 0; i < (1ULL << order); i++, index++) {
+		populate_runs(frames, n);
+		for (u64 i = 0; i < n; i++, index++) {
 			u64 off = index << PAGE_SHIFT;
-			size_t n = MIN(PAGE_SIZE, len - off);
-			char *dst = phys_to_kva(run + i * PAGE_SIZE);
+			size_t c = MIN(PAGE_SIZE, len - off);
+			char *dst = phys_to_kva(frames[i]);
 
-			memcpy(dst, src + off, n);
-			memset(dst + n, 0, PAGE_SIZE - n);
-			if (pagemap_set(&inode->pages, index, run + i * PAGE_SIZE) < 0)
+			memcpy(dst, src + off, c);
+			memset(dst + c, 0, PAGE_SIZE - c);
+			if (pagemap_set(&inode->pages, index, frames[i]) < 0) {
+				while (i < n)
+					frame_put(frames[i++]);
 				return -ENOMEM;
+			}
 		}
 	}
 	inode->size = len;

@@ -45,15 +45,22 @@ static int anon_page(struct mm *mm, struct vma *v, uaddr_t va)
 	return 0;
 }
 
-/* Copy the frame at va into a private one (copy-on-write). */
+/* Copy the frame old at va into the private frame p (copy-on-write). */
+static void cow_into(struct mm *mm, struct vma *v, uaddr_t va, phys_t old,
+		     phys_t p)
+{
+	memcpy(phys_to_kva(p), phys_to_kva(old), PAGE_SIZE);
+	pte_install(mm, va, p, vma_pte_bits(v) | PTE_ANON | PTE_WRITE);
+}
+
+/* Copy the frame at va into a new private one. */
 static int cow_page(struct mm *mm, struct vma *v, uaddr_t va, phys_t old)
 {
 	phys_t p = frame_alloc(0);
 
 	if (PHYS_ERR(p))
 		return -ENOMEM;
-	memcpy(phys_to_kva(p), phys_to_kva(old), PAGE_SIZE);
-	pte_install(mm, va, p, vma_pte_bits(v) | PTE_ANON | PTE_WRITE);
+	cow_into(mm, v, va, old, p);
 	return 0;
 }
 
@@ -92,13 +99,6 @@ static int file_page(struct mm *mm, struct vma *v, uaddr_t va, bool write)
 	return rc;
 }
 
-static int fault_one(struct mm *mm, struct vma *v, uaddr_t va, bool write)
-{
-	if (v->file)
-		return file_page(mm, v, va, write);
-	return anon_page(mm, v, va);
-}
-
 /*
  * The window for a fault at va: the base size, doubled (up to
  * FAULT_AROUND_MAX) each time the fault lands in the stretch right after
@@ -114,55 +114,143 @@ static u64 fault_pages(struct vma *v, uaddr_t va)
 	return base;
 }
 
-/* Fault in va and the absent pages of the window around it. */
-static int fault_in(struct mm *mm, struct vma *v, uaddr_t va, bool write)
+/*
+ * Frames are allocated in runs and pages installed in address order:
+ * pages in a row on frames in a row make one engine mapping, not one
+ * each.  FILL_CHUNK pages at a time.
+ */
+#define FILL_CHUNK 64
+
+static u64 count_absent(struct mm *mm, uaddr_t lo, uaddr_t hi)
 {
-	u64 pages = fault_pages(v, va), window = pages * PAGE_SIZE;
-	uaddr_t lo = MAX(v->start, va & ~(window - 1));
-	uaddr_t hi = MIN(v->end, lo + window);
-	int rc;
+	u64 n = 0;
 
-	v->fa_end = hi;
-	v->fa_pages = pages;
-	if (v->file) {
-		u64 first = v->pgoff + ((lo - v->start) >> PAGE_SHIFT);
+	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE)
+		n += !pte_present(mm, a);
+	return n;
+}
 
-		rc = pagecache_fill(v->file->f_inode, first,
-				    (hi - lo) >> PAGE_SHIFT);
-		if (rc < 0 && rc != -ENXIO)
-			return rc;
-	}
-	rc = fault_one(mm, v, va, write);
-	if (rc < 0)
-		return rc;
-	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE) {
-		if (a == va || pte_present(mm, a))
-			continue;
-		if (fault_one(mm, v, a, false) < 0)
-			break; /* the neighbours are only a bonus */
+/* The absent pages of [lo, hi) of an anonymous vma: zeroed frames. */
+static int anon_fill(struct mm *mm, struct vma *v, uaddr_t lo, uaddr_t hi)
+{
+	pte_t bits = vma_pte_bits(v) | PTE_ANON |
+		     ((v->prot & PROT_WRITE) ? PTE_WRITE : 0);
+	phys_t frames[FILL_CHUNK];
+
+	for (uaddr_t c = lo; c < hi; c += FILL_CHUNK * PAGE_SIZE) {
+		uaddr_t end = MIN(hi, c + FILL_CHUNK * PAGE_SIZE);
+		u64 n = count_absent(mm, c, end), got, i = 0;
+
+		got = frames_alloc_run(frames, n, FRAME_ZERO);
+		if (got < n) {
+			while (got)
+				frame_put(frames[--got]);
+			return -ENOMEM;
+		}
+		for (uaddr_t a = c; a < end; a += PAGE_SIZE)
+			if (!pte_present(mm, a))
+				pte_install(mm, a, frames[i++], bits);
 	}
 	return 0;
 }
 
 /*
- * Make the read-only page at va of a private vma writable: in place
- * when it is an anonymous frame no one else holds, else by a copy.
+ * The absent pages of [lo, hi) of a private file vma, copied for
+ * writing at once.  -ENXIO past the end of the file.
  */
-static int private_write(struct mm *mm, struct vma *v, uaddr_t va,
-			 pte_t *pte)
+static int file_cow_fill(struct mm *mm, struct vma *v, uaddr_t lo,
+			 uaddr_t hi)
 {
-	phys_t p = pte_phys(*pte);
+	phys_t frames[FILL_CHUNK];
+
+	for (uaddr_t c = lo; c < hi; c += FILL_CHUNK * PAGE_SIZE) {
+		uaddr_t end = MIN(hi, c + FILL_CHUNK * PAGE_SIZE);
+		u64 got = frames_alloc_run(frames, count_absent(mm, c, end), 0);
+		u64 i = 0;
+		int rc = 0;
+
+		for (uaddr_t a = c; a < end && !rc; a += PAGE_SIZE) {
+			phys_t p;
+
+			if (pte_present(mm, a))
+				continue;
+			if (i == got) {
+				rc = -ENOMEM;
+				break;
+			}
+			p = pagecache_get(v->file->f_inode,
+					  v->pgoff + ((a - v->start) >> PAGE_SHIFT));
+			if (PHYS_ERR(p)) {
+				rc = (int)(s64)p;
+				break;
+			}
+			cow_into(mm, v, a, p, frames[i++]);
+			frame_put(p);
+		}
+		while (i < got)
+			frame_put(frames[i++]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Fault in va and the absent pages of the window around it, in address
+ * order (so that a run of frames makes one engine mapping).
+ */
+static int fault_in(struct mm *mm, struct vma *v, uaddr_t va, bool write)
+{
+	u64 pages = fault_pages(v, va), window = pages * PAGE_SIZE;
+	uaddr_t lo = MAX(v->start, va & ~(window - 1));
+	uaddr_t hi = MIN(v->end, lo + window);
+	bool bonus = true;
 	int rc;
 
-	if ((*pte & PTE_ANON) && frame_refs(p) == 1) {
-		*pte |= PTE_WRITE;
-		mm_sync_range(mm, va, PAGE_SIZE);
-		return 0;
+	v->fa_end = hi;
+	v->fa_pages = pages;
+	if (!v->file)
+		return anon_fill(mm, v, lo, hi) < 0 && !pte_present(mm, va) ?
+			       anon_page(mm, v, va) : 0;
+	rc = pagecache_fill(v->file->f_inode,
+			    v->pgoff + ((lo - v->start) >> PAGE_SHIFT),
+			    (hi - lo) >> PAGE_SHIFT);
+	if (rc < 0 && rc != -ENXIO)
+		return rc;
+	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE) {
+		if (a == va) {
+			rc = file_page(mm, v, va, write);
+			if (rc < 0)
+				return rc;
+		} else if (bonus && !pte_present(mm, a) &&
+			   file_page(mm, v, a, false) < 0) {
+			bonus = false; /* the neighbours are only a bonus */
+		}
 	}
-	frame_get(p); /* keep it alive across the install */
-	rc = cow_page(mm, v, va, p);
-	frame_put(p);
-	return rc;
+	return 0;
+}
+
+/*
+ * Whether the read-only page pte of a private vma must be copied to be
+ * written: unless it is an anonymous frame no one else holds.
+ */
+static bool needs_copy(pte_t pte)
+{
+	return !(pte & PTE_ANON) || frame_refs(pte_phys(pte)) > 1;
+}
+
+/* The pages a copy-on-write fault at va settles: va and its window's
+   anonymous pages that are still read-only. */
+static pte_t *cow_candidate(struct mm *mm, uaddr_t a, uaddr_t va)
+{
+	pte_t *pte = pt_walk(&mm->pt, a, false);
+
+	if (a == va)
+		return pte;
+	if (pte && (*pte & (PTE_PRESENT | PTE_ANON | PTE_WRITE)) ==
+			   (PTE_PRESENT | PTE_ANON))
+		return pte;
+	return NULL;
 }
 
 /*
@@ -172,16 +260,18 @@ static int private_write(struct mm *mm, struct vma *v, uaddr_t va,
  * shared pages, a stack or a heap in a row: each first write would be
  * its own fault.  A fault in a private vma therefore settles the
  * window around it too: the window's anonymous pages that are still
- * read-only become writable (ours alone) or are copied (still shared).
- * A copy is a fraction of what a fault costs.
+ * read-only become writable (ours alone) or are copied (still shared),
+ * into frames allocated in a run and installed in address order.  A
+ * copy is a fraction of what a fault costs.
  */
 static int write_protect_fault(struct mm *mm, struct vma *v, uaddr_t va,
 			       pte_t *pte)
 {
-	u64 window = COW_AROUND * PAGE_SIZE;
+	u64 window = COW_AROUND * PAGE_SIZE, n = 0, i = 0, got;
 	uaddr_t lo = MAX(v->start, va & ~(window - 1));
 	uaddr_t hi = MIN(v->end, lo + window);
-	int rc;
+	phys_t frames[COW_AROUND];
+	int rc = 0;
 
 	if (v->flags & VMA_SHARED) {
 		if (v->file)
@@ -191,18 +281,40 @@ static int write_protect_fault(struct mm *mm, struct vma *v, uaddr_t va,
 		mm_sync_range(mm, va, PAGE_SIZE);
 		return 0;
 	}
-	rc = private_write(mm, v, va, pte);
-	if (rc < 0)
-		return rc;
 	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE) {
-		pte = pt_walk(&mm->pt, a, false);
-		if (a != va && pte &&
-		    (*pte & (PTE_PRESENT | PTE_ANON | PTE_WRITE)) ==
-			    (PTE_PRESENT | PTE_ANON) &&
-		    private_write(mm, v, a, pte) < 0)
-			break; /* the neighbours are only a bonus */
+		pte_t *p = cow_candidate(mm, a, va);
+
+		n += p && needs_copy(*p);
 	}
-	return 0;
+	/* Short of memory, the rest are copied one by one, va first. */
+	got = frames_alloc_run(frames, n, 0);
+	if (got < n && needs_copy(*pte)) {
+		rc = cow_page(mm, v, va, pte_phys(*pte));
+		if (rc < 0) {
+			while (got)
+				frame_put(frames[--got]);
+			return rc;
+		}
+	}
+	for (uaddr_t a = lo; a < hi; a += PAGE_SIZE) {
+		pte_t *p = cow_candidate(mm, a, va);
+
+		if (!p)
+			continue;
+		if (!needs_copy(*p)) {
+			*p |= PTE_WRITE;
+			mm_sync_range(mm, a, PAGE_SIZE);
+		} else if (i < got) {
+			cow_into(mm, v, a, pte_phys(*p), frames[i++]);
+		} else if (cow_page(mm, v, a, pte_phys(*p)) < 0) {
+			if (a == va)
+				rc = -ENOMEM;
+			break; /* the neighbours are only a bonus */
+		}
+	}
+	while (i < got)
+		frame_put(frames[i++]);
+	return rc;
 }
 
 static bool expand_stack(struct mm *mm, struct vma *v, uaddr_t addr)
@@ -268,27 +380,58 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 	return 0;
 }
 
-int mm_populate(struct mm *mm, uaddr_t start, uaddr_t end, bool write)
+/* Map the absent pages of [lo, hi) of v, which has access. */
+static int populate_vma(struct mm *mm, struct vma *v, uaddr_t lo, uaddr_t hi,
+			bool write)
 {
-	for (uaddr_t va = start & PAGE_MASK; va < end; va += PAGE_SIZE) {
-		struct vma *v = vma_at(mm, va);
+	if (!v->file)
+		return anon_fill(mm, v, lo, hi);
+	for (uaddr_t c = lo; c < hi; c += FILL_CHUNK * PAGE_SIZE) {
+		uaddr_t end = MIN(hi, c + FILL_CHUNK * PAGE_SIZE);
 		int rc;
 
-		if (!v || !v->prot)
+		pagecache_fill(v->file->f_inode,
+			       v->pgoff + ((c - v->start) >> PAGE_SHIFT),
+			       (end - c) >> PAGE_SHIFT);
+		if (write && !(v->flags & VMA_SHARED)) {
+			rc = file_cow_fill(mm, v, c, end);
+			if (rc < 0)
+				return rc;
 			continue;
-		if (pte_present(mm, va))
-			continue;
-		if (v->file && (((va - v->start) >> PAGE_SHIFT) % 64) == 0) {
-			u64 idx = v->pgoff + ((va - v->start) >> PAGE_SHIFT);
-
-			pagecache_fill(v->file->f_inode, idx,
-				       MIN(64, (v->end - va) >> PAGE_SHIFT));
 		}
-		rc = fault_one(mm, v, va, write && (v->prot & PROT_WRITE));
-		if (rc == -ENXIO)
-			break; /* past the end of the file */
-		if (rc < 0)
-			return rc;
+		for (uaddr_t a = c; a < end; a += PAGE_SIZE) {
+			if (pte_present(mm, a))
+				continue;
+			rc = file_page(mm, v, a, write);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int mm_populate(struct mm *mm, uaddr_t start, uaddr_t end, bool write)
+{
+	uaddr_t va = start & PAGE_MASK;
+
+	while (va < end) {
+		struct vma *v = find_vma(mm, va);
+		uaddr_t hi;
+		int rc;
+
+		if (!v || v->start >= end)
+			break;
+		va = MAX(va, v->start);
+		hi = MIN(end, v->end);
+		if (v->prot) {
+			rc = populate_vma(mm, v, va, hi,
+					  write && (v->prot & PROT_WRITE));
+			if (rc == -ENXIO)
+				break; /* past the end of the file */
+			if (rc < 0)
+				return rc;
+		}
+		va = hi;
 	}
 	return 0;
 }

@@ -164,20 +164,23 @@ static void sweep(void)
 	dirty_free = 0;
 }
 
-phys_t frames_alloc(unsigned order, int flags)
+/*
+ * Take a block of 2^order frames off the free lists: its first pfn.
+ * Untouched memory is carved only when the lists hold no block that
+ * large, and with carve false not at all.
+ */
+static u32 take_block(unsigned order, bool carve_ok)
 {
 	unsigned o = order;
 	u32 pfn;
 
-	if (order > MAX_ORDER)
-		return (phys_t)-1;
 	for (;;) {
 		while (o <= MAX_ORDER && free_head[o] == NIL)
 			o++;
 		if (o <= MAX_ORDER)
 			break;
-		if (!carve())
-			return (phys_t)-1;
+		if (!carve_ok || !carve())
+			return NIL;
 		o = order;
 	}
 	pfn = free_head[o];
@@ -186,15 +189,66 @@ phys_t frames_alloc(unsigned order, int flags)
 		o--;
 		list_push(pfn + (1U << o), o);
 	}
-	for (u32 i = 0; i < (1U << order); i++)
-		frames[pfn + i].ref = 1;
 	nfree -= 1U << order;
+	return pfn;
+}
+
+/* Hand out n frames from pfn: referenced once, zeroed if asked. */
+static void hand_out(u32 pfn, u32 n, int flags)
+{
+	for (u32 i = 0; i < n; i++)
+		frames[pfn + i].ref = 1;
 	if (flags & FRAME_ZERO)
-		zero_dirty(pfn, 1U << order);
+		zero_dirty(pfn, n);
 	else
-		for (u32 i = 0; i < (1U << order); i++)
+		for (u32 i = 0; i < n; i++)
 			frames[pfn + i].flags &= ~F_DIRTY;
+}
+
+phys_t frames_alloc(unsigned order, int flags)
+{
+	u32 pfn;
+
+	if (order > MAX_ORDER || (pfn = take_block(order, true)) == NIL)
+		return (phys_t)-1;
+	hand_out(pfn, 1U << order, flags);
 	return (phys_t)pfn << PAGE_SHIFT;
+}
+
+/*
+ * The smallest block that holds what is still wanted (or the largest
+ * there is); its frames beyond that go straight back, as they were.
+ * Blocks come from the free lists first: frames freed a moment ago are
+ * still backed by the host, untouched ones would have to be allocated
+ * and zeroed by the host when mapped.  Only when nothing is free is
+ * untouched memory carved.
+ */
+u64 frames_alloc_run(phys_t *out, u64 n, int flags)
+{
+	u64 got = 0;
+
+	while (got < n) {
+		unsigned order = 0, o;
+		u32 pfn, use;
+
+		while (order < MAX_ORDER && (1ULL << order) < n - got)
+			order++;
+		pfn = NIL;
+		for (int carve = 0; carve < 2 && pfn == NIL; carve++)
+			for (o = order; (pfn = take_block(o, carve)) == NIL && o;)
+				o--;
+		if (pfn == NIL)
+			break;
+		use = (u32)MIN(1ULL << o, n - got);
+		for (u32 i = use; i < (1U << o); i++) {
+			nfree++;
+			free_block(pfn + i, 0);
+		}
+		hand_out(pfn, use, flags);
+		for (u32 i = 0; i < use; i++)
+			out[got++] = (phys_t)(pfn + i) << PAGE_SHIFT;
+	}
+	return got;
 }
 
 phys_t frame_alloc(int flags)

@@ -38,6 +38,12 @@ void frames_init(void *base, u64 size);
  */
 phys_t frames_alloc(unsigned order, int flags);
 phys_t frame_alloc(int flags);
+/*
+ * Allocate n frames into out[] in as few contiguous runs as the free
+ * lists allow (out[i + 1] follows out[i] within a run), so that pages
+ * mapped in a row make one engine mapping.  Returns how many it got.
+ */
+u64 frames_alloc_run(phys_t *out, u64 n, int flags);
 void frame_get(phys_t p);
 /* Drop a reference; the frame is free when it reaches zero. */
 void frame_put(phys_t p);

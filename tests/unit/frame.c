@@ -246,6 +246,105 @@ static void test_zero_after_sweep(void)
 	kfree(all);
 }
 
+/* frames_alloc_run: contiguous runs where it can, each frame counted. */
+static void test_run(void)
+{
+	phys_t out[64];
+	u64 before, got;
+
+	machine(8192);
+	before = frames_free();
+	got = frames_alloc_run(out, 37, 0);
+	CHECK_EQ(got, 37);
+	for (u64 i = 0; i < got; i++) {
+		hold(out[i], 1);
+		CHECK_EQ(frame_refs(out[i]), 1);
+		if (i)
+			CHECK_EQ(out[i], out[i - 1] + PAGE_SIZE);
+	}
+	/* The block's other 27 frames went back. */
+	CHECK_EQ(frames_free(), before - 37);
+	for (u64 i = 0; i < got; i++)
+		release(out[i], 1);
+	CHECK_EQ(frames_free(), before);
+	CHECK_EQ(frames_alloc_run(out, 0, 0), 0);
+}
+
+/*
+ * With only scattered single frames free, a run takes them (no order
+ * is needed), zeroed if asked; with too few, it takes what there is.
+ */
+static void test_run_scattered(void)
+{
+	u64 frames = 2048, n = 0, got;
+	phys_t *all = kmalloc(frames * sizeof(*all)), out[64];
+	phys_t p;
+
+	machine(frames);
+	while ((p = frame_alloc(0)) != NONE) {
+		memset(phys_to_kva(p), 0x3c, PAGE_SIZE);
+		hold(p, 1);
+		all[n++] = p;
+	}
+	CHECK_EQ(n, frames - 1);
+	/* every other frame of pfns 100..199: no two are buddies */
+	for (u64 i = 0; i < n; i++)
+		if (pfn(all[i]) >= 100 && pfn(all[i]) < 200 &&
+		    !(pfn(all[i]) & 1))
+			release(all[i], 1);
+	CHECK_EQ(frames_free(), 50);
+	got = frames_alloc_run(out, 60, FRAME_ZERO);
+	CHECK_EQ(got, 50);
+	for (u64 i = 0; i < got; i++) {
+		hold(out[i], 1);
+		CHECK(pfn(out[i]) >= 100 && pfn(out[i]) < 200);
+		CHECK(all_zero(out[i], PAGE_SIZE));
+	}
+	CHECK_EQ(frames_free(), 0);
+	kfree(all);
+}
+
+/*
+ * The frames of a block a run does not need go back as they were: old
+ * data in them is still zeroed when they are handed out with
+ * FRAME_ZERO, by a run or by frames_alloc.
+ */
+static void test_run_tail_dirty(void)
+{
+	u64 frames = 4096, n = 0;
+	phys_t *all = kmalloc(frames * sizeof(*all)), out[64];
+	phys_t p;
+
+	machine(frames);
+	while ((p = frame_alloc(0)) != NONE) {
+		memset(phys_to_kva(p), 0xc3, PAGE_SIZE);
+		all[n++] = p;
+	}
+	for (u64 i = 0; i < n; i++)
+		frame_put(all[i]);
+	for (int k = 0; k < 20; k++) {
+		u64 got = frames_alloc_run(out, 37, 0);
+
+		CHECK_EQ(got, 37);
+		for (u64 i = 0; i < got; i++)
+			hold(out[i], 1);
+	}
+	for (unsigned o = 4;; o = 0) {
+		while ((p = frames_alloc(o, FRAME_ZERO)) != NONE) {
+			hold(p, 1ULL << o);
+			if (!all_zero(p, PAGE_SIZE << o)) {
+				FAIL("FRAME_ZERO block %#llx (order %u) holds "
+				     "old data", (unsigned long long)p, o);
+				unit_abort();
+			}
+		}
+		if (!o)
+			break;
+	}
+	CHECK_EQ(frames_free(), 0);
+	kfree(all);
+}
+
 static void test_refcount(void)
 {
 	u64 before;
@@ -320,6 +419,9 @@ static const struct unit_case cases[] = {
 	{ "merge", test_merge },
 	{ "zero", test_zero },
 	{ "zero_after_sweep", test_zero_after_sweep },
+	{ "run", test_run },
+	{ "run_scattered", test_run_scattered },
+	{ "run_tail_dirty", test_run_tail_dirty },
 	{ "refcount", test_refcount },
 	{ "misuse_panics", test_misuse_panics },
 };
