@@ -252,13 +252,18 @@ static int ctl_create(struct pt_engine *pe)
  * filter is what keeps a stub harmless if anything else went wrong.
  */
 /*
- * Guest mappings are populated as they are made: the host would
- * otherwise take one fault of its own per page at the guest's first
- * touch, on top of the fault umk served (a host fault costs as much as
- * a system call in a virtual machine).  The pages are umk's frames,
- * already allocated; fault-around maps a few the guest may never use.
+ * Writable guest mappings are populated as they are made: the host
+ * would otherwise take one fault of its own per page at the guest's
+ * first write, on top of the fault umk served (a host fault costs as
+ * much as a system call in a virtual machine).  The pages are umk's
+ * frames, already allocated.  Read-only mappings (program text, data
+ * not yet written) are left to the host: a read fault maps 16 pages at
+ * once (the host's fault-around), in the guest thread's own time rather
+ * than in a batch umk waits for, and the pages of umk's fault-around
+ * window the guest never touches cost nothing.
  */
 #define STUB_MAP_FLAGS (MAP_SHARED | MAP_FIXED | MAP_POPULATE)
+#define STUB_MAP_FLAGS_RO (MAP_SHARED | MAP_FIXED)
 
 static int filter_build(struct pt_engine *pe)
 {
@@ -289,7 +294,7 @@ static int filter_build(struct pt_engine *pe)
 			      SCMP_A0(SCMP_CMP_EQ, STUB_CLONE_FLAGS_ST))))
 		goto out_release;
 	if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
-			     SCMP_A3(SCMP_CMP_EQ, MAP_SHARED | MAP_FIXED),
+			     SCMP_A3(SCMP_CMP_EQ, STUB_MAP_FLAGS_RO),
 			     SCMP_A4(SCMP_CMP_EQ, STUB_MEMFD)) ||
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
 			     SCMP_A3(SCMP_CMP_EQ, STUB_MAP_FLAGS),
@@ -732,8 +737,9 @@ static int pt_as_map(struct engine_as *as, uaddr_t va, u64 len, int prot,
 		l->arg[1] += len;
 		return 0;
 	}
-	return queue(as, SYS_mmap, va, len, prot, STUB_MAP_FLAGS, STUB_MEMFD,
-		     phys);
+	return queue(as, SYS_mmap, va, len, prot,
+		     (prot & PROT_WRITE) ? STUB_MAP_FLAGS : STUB_MAP_FLAGS_RO,
+		     STUB_MEMFD, phys);
 }
 
 static int pt_as_unmap(struct engine_as *as, uaddr_t va, u64 len)
