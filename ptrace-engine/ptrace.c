@@ -90,6 +90,7 @@ struct engine_as {
 	/* systrap */
 	struct engine_ctx *main;    /* the batch thread, never a guest's */
 	int main_cpu;               /* the CPU main is bound to, or -1 */
+	bool wiping;                /* pooled: main runs the wipe, unwaited */
 	char *msg;                  /* umk's mapping of the message slots */
 	u64 msg_used[STUB_MSG_SLOTS / 64];
 };
@@ -170,6 +171,9 @@ static int err(void)
 }
 
 static void as_kill(struct engine_as *as);
+static int wipe_wait(struct engine_as *as);
+static int batch_start(struct engine_as *as, struct engine_ctx *th);
+static void main_unbind(struct engine_as *as);
 static struct engine_ctx *st_thread_clone(struct engine_as *as);
 static void st_thread_exit(struct engine_ctx *th);
 
@@ -592,12 +596,14 @@ static int pt_as_create(struct engine *e, struct engine_as **out)
 	int slot;
 	pid_t pid;
 
-	if (pe->pool) {
-		as = pe->pool;
+	while ((as = pe->pool)) {
 		pe->pool = as->pool_next;
 		pe->npool--;
-		*out = as;
-		return 0;
+		if (wipe_wait(as) == 0) {
+			*out = as;
+			return 0;
+		}
+		as_kill(as); /* its stub died in the pool */
 	}
 	slot = slot_alloc(pe);
 	if (slot < 0)
@@ -688,10 +694,20 @@ static void pt_as_destroy(struct engine_as *as)
 		as_kill(as);
 		return;
 	}
-	/* Wipe it lazily: the munmap runs with the next user's first flush. */
+	/*
+	 * Wipe it.  ptrace: lazily, the munmap runs with the next user's
+	 * first flush.  systrap: the main thread starts on it now, on any
+	 * CPU, and umk goes on; the next user waits for it to end (it has
+	 * by then, as a rule).  Tearing down the host page tables of a
+	 * compiler's space takes milliseconds.
+	 */
 	as->ctl->nops = 0;
 	as->last = NULL;
 	pt_as_unmap(as, 0, STUB_BASE);
+	if (pe->systrap) {
+		main_unbind(as);
+		as->wiping = batch_start(as, as->main) == 0;
+	}
 	as->pool_next = pe->pool;
 	pe->pool = as;
 	pe->npool++;
@@ -714,7 +730,7 @@ static int queue(struct engine_as *as, u64 nr, u64 a0, u64 a1, u64 a2,
 {
 	struct stub_op *op;
 
-	if (as->error)
+	if (wipe_wait(as) < 0)
 		return as->error;
 	op = op_append(as);
 	if (!op)
@@ -779,52 +795,120 @@ static bool stale_guest_fault(pid_t tid)
 	       (uintptr_t)si.si_addr < STUB_BASE;
 }
 
+#define BATCH_AGAIN 2
+
 /*
- * Wait for the batch running on th to reach its int3.  Other stops can
- * come first: a PTRACE_INTERRUPT (kick) that was still pending from
- * before, a guest fault signal that was pending too, a signal sent to
- * the stub from outside, or the clone event of a batch that makes a
- * thread (its tid goes to *newtid).  They are let go (PTRACE_CONT drops
- * the signal) and waited past; a fault of the stub itself is fatal to
- * the space.  A batch that ends with exit ends with the thread: 1.
+ * One stop of th while it runs a batch: 0 at the batch's int3 (r holds
+ * the registers), 1 when the thread ended (a batch that ends with exit),
+ * -EIO when the space is broken, or BATCH_AGAIN for a stop that came
+ * first and was let go: a PTRACE_INTERRUPT (kick) that was still
+ * pending from before, a guest fault signal that was pending too, a
+ * signal sent to the stub from outside, or the clone event of a batch
+ * that makes a thread (its tid goes to *newtid).  A fault of the stub
+ * itself is fatal to the space.
  */
+static int batch_stop(struct engine_ctx *th, int status,
+		      struct user_regs_struct *r, pid_t *newtid)
+{
+	pid_t tid = th->tid;
+
+	if (WIFEXITED(status) || WIFSIGNALED(status))
+		return tid == th->as->pid ? -EIO : 1;
+	if (!WIFSTOPPED(status))
+		return -EIO;
+	if ((status >> 8) == (SIGTRAP | (PTRACE_EVENT_CLONE << 8))) {
+		unsigned long msg;
+
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) < 0 || !newtid)
+			return -EIO;
+		*newtid = (pid_t)msg;
+	} else {
+		if (ptrace(PTRACE_GETREGS, tid, 0, r) < 0)
+			return -EIO;
+		if (!(status >> 16) && WSTOPSIG(status) == SIGTRAP &&
+		    r->rip == STUB_SYM_stub_batch_trap + 1)
+			return 0;
+		if (!(status >> 16) && (WSTOPSIG(status) == SIGSEGV ||
+					WSTOPSIG(status) == SIGBUS ||
+					WSTOPSIG(status) == SIGILL) &&
+		    !stale_guest_fault(tid))
+			return -EIO; /* the stub itself faulted */
+		if (!(status >> 16) && WSTOPSIG(status) == SIGSYS)
+			return -EIO; /* a call its filter refused */
+	}
+	if (ptrace(PTRACE_CONT, tid, 0, 0) < 0)
+		return -EIO;
+	return BATCH_AGAIN;
+}
+
+/* Wait for the batch running on th to reach its int3 (batch_stop). */
 static int wait_batch(struct engine_ctx *th, struct user_regs_struct *r,
 		      pid_t *newtid)
 {
-	pid_t tid = th->tid;
-	int status;
+	int status, rc;
 
-	for (;;) {
-		if (wait_pid(tid, &status) < 0)
+	do {
+		if (wait_pid(th->tid, &status) < 0)
 			return -EIO;
-		if (WIFEXITED(status) || WIFSIGNALED(status))
-			return tid == th->as->pid ? -EIO : 1;
-		if (!WIFSTOPPED(status))
-			return -EIO;
-		if ((status >> 8) == (SIGTRAP | (PTRACE_EVENT_CLONE << 8))) {
-			unsigned long msg;
+	} while ((rc = batch_stop(th, status, r, newtid)) == BATCH_AGAIN);
+	return rc;
+}
 
-			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) < 0 ||
-			    !newtid)
-				return -EIO;
-			*newtid = (pid_t)msg;
-		} else {
-			if (ptrace(PTRACE_GETREGS, tid, 0, r) < 0)
-				return -EIO;
-			if (!(status >> 16) && WSTOPSIG(status) == SIGTRAP &&
-			    r->rip == STUB_SYM_stub_batch_trap + 1)
-				return 0;
-			if (!(status >> 16) && (WSTOPSIG(status) == SIGSEGV ||
-						WSTOPSIG(status) == SIGBUS ||
-						WSTOPSIG(status) == SIGILL) &&
-			    !stale_guest_fault(tid))
-				return -EIO; /* the stub itself faulted */
-			if (!(status >> 16) && WSTOPSIG(status) == SIGSYS)
-				return -EIO; /* a call its filter refused */
-		}
-		if (ptrace(PTRACE_CONT, tid, 0, 0) < 0)
-			return -EIO;
+/* Start the queued calls on th, a stopped thread of the space. */
+static int batch_start(struct engine_as *as, struct engine_ctx *th)
+{
+	struct user_regs_struct r;
+
+	as->last = NULL;
+	memcpy(&r, &as->pe->seg, sizeof(r));
+	r.rip = STUB_SYM_stub_batch;
+	r.orig_rax = -1;
+	th->regs_valid = false;
+	if (ptrace(PTRACE_SETREGS, th->tid, 0, &r) < 0 ||
+	    ptrace(PTRACE_CONT, th->tid, 0, 0) < 0) {
+		kill(as->pid, SIGKILL);
+		as->ctl->nops = 0;
+		as->error = -EIO;
+		return as->error;
 	}
+	return 0;
+}
+
+/*
+ * The end of a batch, as wait_batch or batch_stop found it (rc, r):
+ * 0, 1 when the batch ended its thread (exit), or the sticky error.
+ */
+static int batch_end(struct engine_as *as, int rc,
+		     const struct user_regs_struct *r)
+{
+	as->ctl->nops = 0;
+	if (rc < 0) {
+		kill(as->pid, SIGKILL);
+		as->error = -EIO;
+		return as->error;
+	}
+	if (rc == 1)
+		return 1;
+	if ((s64)r->rax < 0) {
+		as->error = (int)(s64)r->rax;
+		return as->error;
+	}
+	return 0;
+}
+
+/*
+ * systrap: wait for the wipe a pooled space's main thread was left to
+ * run (pt_as_destroy), before the space's control slot or main thread
+ * is used again.  0 or the sticky error.
+ */
+static int wipe_wait(struct engine_as *as)
+{
+	struct user_regs_struct r;
+
+	if (!as->wiping)
+		return as->error;
+	as->wiping = false;
+	return batch_end(as, wait_batch(as->main, &r, NULL), &r);
 }
 
 /*
@@ -838,31 +922,13 @@ static int flush_on(struct engine_as *as, struct engine_ctx *th,
 	struct user_regs_struct r;
 	int rc;
 
-	if (as->error)
+	if (wipe_wait(as) < 0)
 		return as->error;
 	if (!as->ctl->nops)
 		return 0;
-	as->last = NULL;
-	memcpy(&r, &as->pe->seg, sizeof(r));
-	r.rip = STUB_SYM_stub_batch;
-	r.orig_rax = -1;
-	th->regs_valid = false;
-	if (ptrace(PTRACE_SETREGS, th->tid, 0, &r) < 0 ||
-	    ptrace(PTRACE_CONT, th->tid, 0, 0) < 0 ||
-	    (rc = wait_batch(th, &r, newtid)) < 0) {
-		kill(as->pid, SIGKILL);
-		as->ctl->nops = 0;
-		as->error = -EIO;
-		return as->error;
-	}
-	as->ctl->nops = 0;
-	if (rc == 1)
-		return 1;
-	if ((s64)r.rax < 0) {
-		as->error = (int)(s64)r.rax;
-		return as->error;
-	}
-	return 0;
+	if ((rc = batch_start(as, th)) < 0)
+		return rc;
+	return batch_end(as, wait_batch(th, &r, newtid), &r);
 }
 
 static bool decode_stop(struct engine_ctx *ctx, int status, struct trap *trap);
@@ -938,7 +1004,7 @@ static int flush(struct engine_as *as)
 {
 	struct engine_ctx *th;
 
-	if (as->error)
+	if (wipe_wait(as) < 0)
 		return as->error;
 	if (!as->ctl->nops)
 		return 0;
@@ -1738,12 +1804,24 @@ static void st_reap(struct pt_engine *pe)
 
 		if (!th || !th->main)
 			continue;
+		as = th->as;
+		if (as->wiping && WIFSTOPPED(status)) {
+			/* The wipe of a pooled space (wipe_wait). */
+			struct user_regs_struct r;
+			int rc = batch_stop(th, status, &r, NULL);
+
+			if (rc != BATCH_AGAIN) {
+				as->wiping = false;
+				batch_end(as, rc, &r);
+			}
+			continue;
+		}
 		if (WIFSTOPPED(status)) {
 			/* A signal from outside: drop it. */
 			ptrace(PTRACE_CONT, pid, 0, 0);
 			continue;
 		}
-		as = th->as;
+		as->wiping = false;
 		as->error = -ESRCH;
 		for (th = as->threads; th; th = th->as_next)
 			if (th->running && !th->stashed)
