@@ -211,18 +211,12 @@ static void test_zero(void)
 	release(q, 32);
 }
 
-/*
- * Enough frees to make the allocator give large dirty blocks back to
- * the host (the sweep); every frame handed out zeroed afterwards must
- * read as zero, swept or not.
- */
-static void test_zero_after_sweep(void)
+/* Fill every frame with old data, then free them all. */
+static void dirty_everything(u64 frames)
 {
-	u64 n = 0, frames = 8192;
-	phys_t *all = kmalloc(frames * sizeof(*all));
-	phys_t p;
+	phys_t *all = kmalloc(frames * sizeof(*all)), p;
+	u64 n = 0;
 
-	machine(frames);
 	while ((p = frame_alloc(0)) != NONE) {
 		memset(phys_to_kva(p), 0xc3, PAGE_SIZE);
 		all[n++] = p;
@@ -230,9 +224,20 @@ static void test_zero_after_sweep(void)
 	CHECK_EQ(n, frames - 1);
 	for (u64 i = 0; i < n; i++)
 		frame_put(all[i]);
-	/* Blocks of 8 first, then single frames, till none is left. */
-	for (unsigned o = 3;; o = 0) {
+	kfree(all);
+}
+
+/*
+ * Take every free frame with FRAME_ZERO, blocks of 2^order first, then
+ * single frames: each must read as zero.
+ */
+static void drain_zeroed(unsigned order)
+{
+	phys_t p;
+
+	for (unsigned o = order;; o = 0) {
 		while ((p = frames_alloc(o, FRAME_ZERO)) != NONE) {
+			hold(p, 1ULL << o);
 			if (!all_zero(p, PAGE_SIZE << o)) {
 				FAIL("FRAME_ZERO block %#llx (order %u) holds "
 				     "old data", (unsigned long long)p, o);
@@ -243,7 +248,18 @@ static void test_zero_after_sweep(void)
 			break;
 	}
 	CHECK_EQ(frames_free(), 0);
-	kfree(all);
+}
+
+/*
+ * Enough frees to make the allocator give large dirty blocks back to
+ * the host (the sweep); every frame handed out zeroed afterwards must
+ * read as zero, swept or not.
+ */
+static void test_zero_after_sweep(void)
+{
+	machine(8192);
+	dirty_everything(8192);
+	drain_zeroed(3);
 }
 
 /* frames_alloc_run: contiguous runs where it can, each frame counted. */
@@ -311,17 +327,10 @@ static void test_run_scattered(void)
  */
 static void test_run_tail_dirty(void)
 {
-	u64 frames = 4096, n = 0;
-	phys_t *all = kmalloc(frames * sizeof(*all)), out[64];
-	phys_t p;
+	phys_t out[64];
 
-	machine(frames);
-	while ((p = frame_alloc(0)) != NONE) {
-		memset(phys_to_kva(p), 0xc3, PAGE_SIZE);
-		all[n++] = p;
-	}
-	for (u64 i = 0; i < n; i++)
-		frame_put(all[i]);
+	machine(4096);
+	dirty_everything(4096);
 	for (int k = 0; k < 20; k++) {
 		u64 got = frames_alloc_run(out, 37, 0);
 
@@ -329,20 +338,7 @@ static void test_run_tail_dirty(void)
 		for (u64 i = 0; i < got; i++)
 			hold(out[i], 1);
 	}
-	for (unsigned o = 4;; o = 0) {
-		while ((p = frames_alloc(o, FRAME_ZERO)) != NONE) {
-			hold(p, 1ULL << o);
-			if (!all_zero(p, PAGE_SIZE << o)) {
-				FAIL("FRAME_ZERO block %#llx (order %u) holds "
-				     "old data", (unsigned long long)p, o);
-				unit_abort();
-			}
-		}
-		if (!o)
-			break;
-	}
-	CHECK_EQ(frames_free(), 0);
-	kfree(all);
+	drain_zeroed(4);
 }
 
 static void test_refcount(void)
