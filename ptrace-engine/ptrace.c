@@ -911,6 +911,45 @@ static int wipe_wait(struct engine_as *as)
 	return batch_end(as, wait_batch(as->main, &r, NULL), &r);
 }
 
+static bool is_mapping(const struct stub_op *op)
+{
+	return op->nr == SYS_mmap || op->nr == SYS_munmap ||
+	       op->nr == SYS_mprotect;
+}
+
+/*
+ * The host refused a mapping call of a batch for want of room (r: the
+ * int3 stop, r12 at the failed call): a process may hold at most
+ * vm.max_map_count mappings (65530), and the guest's make one per run
+ * of frames, one more for each hole a munmap or MADV_DONTNEED punches
+ * in a run.  Native Linux would not have refused.  Guest pages the host
+ * does not map fault into umk, which maps them again (handle_mm_fault
+ * finds them present), so the host mappings are only a cache: drop all
+ * of them and let the guest fault back what it uses.  The calls after
+ * the failed one that are not mappings (a thread's clone or exit) still
+ * run, after that munmap.  Returns wait_batch's result for the new
+ * batch, r its stop.
+ */
+static int maps_reset(struct engine_as *as, struct engine_ctx *th,
+		      struct user_regs_struct *r, unsigned nops, pid_t *newtid)
+{
+	struct stub_op *ops = as->ctl->ops;
+	u64 failed = (r->r12 - STUB_CTL - offsetof(struct stub_ctl, ops)) /
+		     sizeof(struct stub_op);
+	unsigned n = 1;
+
+	if (failed >= nops || !is_mapping(&ops[failed]))
+		return 0; /* r says what failed */
+	for (u64 i = failed + 1; i < nops; i++)
+		if (!is_mapping(&ops[i]))
+			ops[n++] = ops[i];
+	ops[0] = (struct stub_op){ SYS_munmap, { 0, STUB_BASE } };
+	as->ctl->nops = n;
+	if (batch_start(as, th) < 0)
+		return -EIO;
+	return wait_batch(th, r, newtid);
+}
+
 /*
  * Run the queued calls on th, a stopped thread of the space.  Its
  * registers are clobbered: the next resume writes them all.  Returns
@@ -920,15 +959,19 @@ static int flush_on(struct engine_as *as, struct engine_ctx *th,
 		    pid_t *newtid)
 {
 	struct user_regs_struct r;
+	unsigned nops = as->ctl->nops;
 	int rc;
 
 	if (wipe_wait(as) < 0)
 		return as->error;
-	if (!as->ctl->nops)
+	if (!nops)
 		return 0;
 	if ((rc = batch_start(as, th)) < 0)
 		return rc;
-	return batch_end(as, wait_batch(th, &r, newtid), &r);
+	rc = wait_batch(th, &r, newtid);
+	if (rc == 0 && (s64)r.rax == -ENOMEM)
+		rc = maps_reset(as, th, &r, nops, newtid);
+	return batch_end(as, rc, &r);
 }
 
 static bool decode_stop(struct engine_ctx *ctx, int status, struct trap *trap);

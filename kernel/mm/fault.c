@@ -375,8 +375,17 @@ int handle_mm_fault(struct mm *mm, uaddr_t addr, unsigned access,
 	if (!known_access && present && (*pte & PTE_WRITE) &&
 	    !(v->prot & PROT_EXEC) && !(access & FAULT_NOT_FETCH))
 		return -EACCES;
-	/* Allowed and present: the engine's copy is behind; refresh it. */
-	mm_sync_range(mm, va, PAGE_SIZE);
+	/*
+	 * Allowed and present: the engine's copy is behind (or the engine
+	 * dropped its mappings to make room); refresh it, and the present
+	 * pages of the window around it.
+	 */
+	{
+		u64 window = FAULT_AROUND * PAGE_SIZE;
+		uaddr_t lo = MAX(v->start, va & ~(window - 1));
+
+		mm_sync_range(mm, lo, MIN(v->end, lo + window) - lo);
+	}
 	return 0;
 }
 
