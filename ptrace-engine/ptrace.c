@@ -2155,6 +2155,14 @@ static u64 tsc_per_us(void)
 	return (__builtin_ia32_rdtsc() - c0) * 1000 / (t - t0);
 }
 
+/* us microseconds in TSC ticks, for the stub's 32-bit fields. */
+static unsigned tsc_ticks(unsigned us, u64 tsc_per_us)
+{
+	u64 t = (u64)us * tsc_per_us;
+
+	return t > UINT32_MAX ? UINT32_MAX : (unsigned)t;
+}
+
 /* systrap: the message memory, the strict filter, spinning. */
 static int st_setup(struct pt_engine *pe)
 {
@@ -2205,13 +2213,11 @@ static int st_setup(struct pt_engine *pe)
 		u64 tsc = tsc_per_us();
 
 		pe->spin_ns = umk_us * 1000ULL;
-		pe->thread_spin = (unsigned)(thread_us * tsc);
+		pe->thread_spin = tsc_ticks(thread_us, tsc);
 		pe->busy_spin_ns = busy_umk * 1000ULL;
-		pe->busy_thread_spin = (unsigned)(busy_thread * tsc);
+		pe->busy_thread_spin = tsc_ticks(busy_thread, tsc);
 		pe->yield_ns = yield_umk * 1000ULL;
-		pe->thread_yield = (u64)yield_thread * tsc > UINT32_MAX ?
-					   UINT32_MAX :
-					   (unsigned)(yield_thread * tsc);
+		pe->thread_yield = tsc_ticks(yield_thread, tsc);
 	}
 	return 0;
 }
