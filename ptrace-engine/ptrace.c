@@ -596,8 +596,14 @@ static int pt_as_create(struct engine *e, struct engine_as **out)
 	int slot;
 	pid_t pid;
 
-	while ((as = pe->pool)) {
-		pe->pool = as->pool_next;
+	while (pe->pool) {
+		/* The oldest: its wipe (pt_as_destroy) has had longest. */
+		struct engine_as **p = &pe->pool;
+
+		while ((*p)->pool_next)
+			p = &(*p)->pool_next;
+		as = *p;
+		*p = NULL;
 		pe->npool--;
 		if (wipe_wait(as) == 0) {
 			*out = as;
